@@ -1,0 +1,490 @@
+package compiler
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
+	"github.com/expr-lang/expr/file"
+	"github.com/mor-lang/mor/grammar"
+	"github.com/mor-lang/mor/stdlib"
+)
+
+// Names every expression environment has besides fields and parameters.
+const (
+	NowName  = "now"
+	ModeName = "mode"
+	SelfName = "self"
+	IDName   = "id"
+)
+
+// MaxExprNodes bounds the size of one expression; a larger one is a
+// compile error rather than a slow step.
+const MaxExprNodes = 2000
+
+// scope is what an expression may name.
+type scope struct {
+	object *Object
+	params []*Field
+	// extra holds further names and sample values, such as "value" in a
+	// record-field where clause.
+	extra map[string]any
+	// noFields hides the object's fields, as in spawn-time defaults of
+	// other objects.
+	noFields bool
+}
+
+// env returns the typed sample environment that expr-lang checks
+// against.
+func (s *scope) env() map[string]any {
+	env := map[string]any{
+		stdlib.ContextName: &stdlib.Context{},
+		NowName:            time.Time{},
+		ModeName:           "",
+		SelfName:           "",
+		IDName:             "",
+		durationFunc:       durationLiteral,
+	}
+	if s.object != nil {
+		for name, v := range s.object.EnumValues {
+			env[name] = v
+		}
+		if !s.noFields {
+			for _, f := range s.object.Fields {
+				env[f.Name] = f.Type.sample()
+			}
+		}
+	}
+	for _, p := range s.params {
+		env[p.Name] = p.Type.sample()
+	}
+	for k, v := range s.extra {
+		env[k] = v
+	}
+	return env
+}
+
+// hasField reports whether name is a field visible in the scope.
+func (s *scope) hasField(name string) bool {
+	if s.object == nil || s.noFields {
+		return false
+	}
+	_, ok := s.object.FieldIndex[name]
+	return ok
+}
+
+// compileExpr compiles e once against the scope. want, when not nil, is
+// the type the result must have; asBool asks for a condition.
+func (c *compiler) compileExpr(e *grammar.Expr, sc *scope, want *Type, asBool bool) *Expr {
+	src, shifts, err := rewriteDurations(e.Source)
+	if err != nil {
+		var de *durationError
+		errors.As(err, &de)
+		c.errorf(offsetPos(e.Source, e.Pos, de.offset), "%s", de.msg)
+		return nil
+	}
+	p := &lineagePatcher{scope: sc}
+	opts := []expr.Option{
+		expr.Env(sc.env()),
+		expr.Patch(p),
+		expr.ConstExpr(durationFunc),
+		expr.MaxNodes(MaxExprNodes),
+		expr.DisableBuiltin("now"),
+	}
+	opts = append(opts, stdlib.Options()...)
+	if asBool {
+		opts = append(opts, expr.AsBool())
+	}
+	program, err := expr.Compile(src, opts...)
+	if p.err != "" {
+		c.errorf(offsetPos(e.Source, e.Pos, unshift(shifts, p.errOffset)), "%s", p.err)
+		return nil
+	}
+	if err != nil {
+		c.exprError(e, src, shifts, err)
+		return nil
+	}
+	out := &Expr{Source: e.Source, Pos: e.Pos, Program: program}
+	out.Type = typeOf(program.Node().Type())
+	if want != nil && !asBool {
+		c.checkAssignable(e, out, want)
+	}
+	c.foldConstant(out, sc)
+	return out
+}
+
+// exprError maps an expr-lang compile error back to the .mor file.
+func (c *compiler) exprError(e *grammar.Expr, src string, shifts []shift, err error) {
+	var fe *file.Error
+	if !errors.As(err, &fe) {
+		c.errorf(e.Pos, "%v", err)
+		return
+	}
+	msg := fe.Message
+	msg = strings.ReplaceAll(msg, durationFunc+"(", "duration(")
+	msg = strings.ReplaceAll(msg, stdlib.ContextName+".", "")
+	msg = improveMessage(msg)
+	offset := unshift(shifts, fe.From)
+	c.errorf(offsetPos(e.Source, e.Pos, offset), "%s", msg)
+}
+
+// improveMessage rewords expr-lang messages that name Go types.
+func improveMessage(msg string) string {
+	replacer := strings.NewReplacer(
+		"time.Duration", "duration", "time.Time", "time", "float64", "float",
+		"[]interface {}", "list", "map[string]interface {}", "map", "interface {}", "any")
+	msg = replacer.Replace(msg)
+	if strings.HasPrefix(msg, "unknown name ") {
+		msg += " (not a field, parameter, enum value or built-in name in this scope)"
+	}
+	return msg
+}
+
+// offsetPos converts a rune offset in source, which starts at start,
+// into a file position.
+func offsetPos(source string, start grammar.Position, offset int) grammar.Position {
+	pos := start
+	i := 0
+	for _, r := range source {
+		if i >= offset {
+			break
+		}
+		pos.Offset += utf8.RuneLen(r)
+		if r == '\n' {
+			pos.Line++
+			pos.Column = 1
+		} else {
+			pos.Column++
+		}
+		i++
+	}
+	return pos
+}
+
+// typeOf maps the Go type expr-lang infers to a mor type, or nil.
+func typeOf(t reflect.Type) *Type {
+	if t == nil {
+		return nil
+	}
+	switch t {
+	case reflect.TypeOf(time.Time{}):
+		return &Type{Kind: Time}
+	case reflect.TypeOf(time.Duration(0)):
+		return &Type{Kind: Duration}
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return &Type{Kind: Int}
+	case reflect.Float64, reflect.Float32:
+		return &Type{Kind: Float}
+	case reflect.Bool:
+		return &Type{Kind: Bool}
+	case reflect.String:
+		return &Type{Kind: String}
+	case reflect.Slice:
+		return &Type{Kind: List, Elem: &Type{Kind: Invalid}}
+	case reflect.Map:
+		return &Type{Kind: Map, Elem: &Type{Kind: Invalid}}
+	}
+	return nil
+}
+
+// checkAssignable reports a value whose static type cannot be stored in
+// a location of type want.
+func (c *compiler) checkAssignable(e *grammar.Expr, got *Expr, want *Type) {
+	if got.Type == nil {
+		return // checked at run time
+	}
+	if !assignable(got.Type, want) {
+		c.errorf(e.Pos, "cannot use %s (type %s) as %s", quoteSource(e.Source), got.Type, want)
+	}
+}
+
+func assignable(got, want *Type) bool {
+	switch want.Kind {
+	case Float:
+		return got.Kind == Float || got.Kind == Int
+	case Enum:
+		return got.Kind == String
+	case Record:
+		return got.Kind == Map
+	case List, Map:
+		return got.Kind == want.Kind
+	}
+	return got.Kind == want.Kind
+}
+
+func quoteSource(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 40 {
+		s = s[:37] + "..."
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// foldConstant evaluates an expression that names nothing from the
+// environment, such as a range bound or a default.
+func (c *compiler) foldConstant(out *Expr, sc *scope) {
+	if !isConstant(out.Program.Node()) {
+		return
+	}
+	v, err := expr.Run(out.Program, sc.env())
+	if err != nil {
+		return // reported when the step runs
+	}
+	out.Const, out.HasConst = v, true
+}
+
+func isConstant(node ast.Node) bool {
+	constant := true
+	ast.Walk(&node, visitorFunc(func(n *ast.Node) {
+		switch (*n).(type) {
+		case *ast.IdentifierNode, *ast.CallNode, *ast.MemberNode, *ast.PointerNode,
+			*ast.VariableDeclaratorNode:
+			constant = false
+		}
+	}))
+	return constant
+}
+
+type visitorFunc func(*ast.Node)
+
+func (f visitorFunc) Visit(n *ast.Node) { f(n) }
+
+// lineagePatcher rewrites calls that need the VM: since(t) becomes
+// now - t, and the lineage queries become method calls on the step
+// Context with the field name as a string.
+type lineagePatcher struct {
+	scope     *scope
+	err       string
+	errOffset int
+}
+
+func (p *lineagePatcher) Visit(node *ast.Node) {
+	call, ok := (*node).(*ast.CallNode)
+	if !ok {
+		return
+	}
+	callee, ok := call.Callee.(*ast.IdentifierNode)
+	if !ok {
+		return
+	}
+	switch name := callee.Value; {
+	case name == "since" && len(call.Arguments) == 1:
+		ast.Patch(node, &ast.BinaryNode{Operator: "-",
+			Left: &ast.IdentifierNode{Value: NowName}, Right: call.Arguments[0]})
+	case name == "rejections":
+		ast.Patch(node, contextCall("Rejections", call.Arguments))
+	case stdlib.LineageFuncs[name] != "":
+		p.patchLineage(node, call, name)
+	case p.shadowsBuiltin(name):
+		// A field or parameter named like a builtin (min, max) keeps the
+		// builtin callable: min(a, b) still calls the function.
+		ast.Patch(node, &ast.BuiltinNode{Name: name, Arguments: call.Arguments})
+	}
+}
+
+func (p *lineagePatcher) shadowsBuiltin(name string) bool {
+	if _, ok := builtin.Index[name]; !ok {
+		return false
+	}
+	if p.scope.hasField(name) {
+		return true
+	}
+	for _, param := range p.scope.params {
+		if param.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *lineagePatcher) patchLineage(node *ast.Node, call *ast.CallNode, name string) {
+	if len(call.Arguments) == 0 {
+		p.fail(call, fmt.Sprintf("%s needs a field name as its first argument", name))
+		return
+	}
+	ident, ok := call.Arguments[0].(*ast.IdentifierNode)
+	if !ok || !p.scope.hasField(ident.Value) {
+		p.fail(call.Arguments[0], fmt.Sprintf("the first argument of %s must be a memory "+
+			"field of this object, as in %s(temperature)", name, name))
+		return
+	}
+	args := append([]ast.Node{&ast.StringNode{Value: ident.Value}}, call.Arguments[1:]...)
+	ast.Patch(node, contextCall(stdlib.LineageFuncs[name], args))
+}
+
+func (p *lineagePatcher) fail(node ast.Node, msg string) {
+	if p.err == "" {
+		p.err, p.errOffset = msg, node.Location().From
+	}
+}
+
+func contextCall(method string, args []ast.Node) ast.Node {
+	return &ast.CallNode{
+		Callee: &ast.MemberNode{
+			Node:     &ast.IdentifierNode{Value: stdlib.ContextName},
+			Property: &ast.StringNode{Value: method},
+			Method:   true,
+		},
+		Arguments: args,
+	}
+}
+
+// durationFunc is the function duration literals are rewritten into;
+// expr-lang folds each call into a constant at compile time.
+const durationFunc = "__duration"
+
+func durationLiteral(nanoseconds int) time.Duration {
+	return time.Duration(nanoseconds)
+}
+
+// shift records that text at offset Pos of the rewritten source is
+// Delta runes further on than in the original.
+type shift struct{ Pos, Delta int }
+
+func unshift(shifts []shift, offset int) int {
+	delta := 0
+	for _, s := range shifts {
+		if offset >= s.Pos {
+			delta = s.Delta
+		}
+	}
+	return offset - delta
+}
+
+type durationError struct {
+	offset int
+	msg    string
+}
+
+func (e *durationError) Error() string { return e.msg }
+
+// rewriteDurations replaces duration literals (90s, 3d, 1h30m) outside
+// string literals with calls to durationFunc, so expr-lang can parse
+// them.
+func rewriteDurations(src string) (string, []shift, error) {
+	runes := []rune(src)
+	var b strings.Builder
+	var shifts []shift
+	delta := 0
+	for i := 0; i < len(runes); {
+		r := runes[i]
+		switch {
+		case r == '"' || r == '\'' || r == '`':
+			end := skipString(runes, i)
+			b.WriteString(string(runes[i:end]))
+			i = end
+		case unicode.IsLetter(r) || r == '_':
+			end := i
+			for end < len(runes) && (unicode.IsLetter(runes[end]) || unicode.IsDigit(runes[end]) ||
+				runes[end] == '_') {
+				end++
+			}
+			b.WriteString(string(runes[i:end]))
+			i = end
+		case unicode.IsDigit(r) && (i == 0 || runes[i-1] != '.'):
+			end, d, isDuration, err := scanDuration(runes, i)
+			if err != nil {
+				return "", nil, &durationError{offset: i, msg: err.Error()}
+			}
+			if !isDuration {
+				b.WriteString(string(runes[i:end]))
+				i = end
+				continue
+			}
+			repl := fmt.Sprintf("%s(%d)", durationFunc, int64(d))
+			b.WriteString(repl)
+			delta += len([]rune(repl)) - (end - i)
+			shifts = append(shifts, shift{Pos: end + delta, Delta: delta})
+			i = end
+		default:
+			b.WriteRune(r)
+			i++
+		}
+	}
+	return b.String(), shifts, nil
+}
+
+func skipString(runes []rune, i int) int {
+	quote := runes[i]
+	for j := i + 1; j < len(runes); j++ {
+		if runes[j] == '\\' && quote != '`' {
+			j++
+			continue
+		}
+		if runes[j] == quote {
+			return j + 1
+		}
+	}
+	return len(runes)
+}
+
+// scanDuration reads a number at i and, if a duration unit follows it,
+// the whole duration literal.
+func scanDuration(runes []rune, i int) (end int, d time.Duration, isDuration bool, err error) {
+	end = i
+	for end < len(runes) && (unicode.IsLetter(runes[end]) || unicode.IsDigit(runes[end]) ||
+		runes[end] == '.' && end+1 < len(runes) && unicode.IsDigit(runes[end+1])) {
+		end++
+	}
+	text := string(runes[i:end])
+	if !strings.ContainsFunc(text, unicode.IsLetter) || strings.ContainsAny(text, "eExX") &&
+		!strings.ContainsAny(text, "smhdwµu") {
+		return end, 0, false, nil
+	}
+	d, err = ParseDuration(text)
+	if err != nil {
+		return end, 0, false, err
+	}
+	return end, d, true, nil
+}
+
+// ParseDuration parses a duration literal: a sequence of numbers, each
+// with a unit of ns, us, µs, ms, s, m, h, d (24h) or w (7d). It rejects
+// values beyond about 290 years, the range of a duration.
+func ParseDuration(text string) (time.Duration, error) {
+	var total float64
+	rest := text
+	for rest != "" {
+		n := 0
+		for n < len(rest) && (rest[n] >= '0' && rest[n] <= '9' || rest[n] == '.') {
+			n++
+		}
+		u := n
+		for u < len(rest) && !(rest[u] >= '0' && rest[u] <= '9') {
+			u++
+		}
+		if n == 0 {
+			return 0, fmt.Errorf("invalid duration %q: expected a number before %q", text, rest)
+		}
+		var value float64
+		if _, err := fmt.Sscan(rest[:n], &value); err != nil {
+			return 0, fmt.Errorf("invalid duration %q", text)
+		}
+		unit, ok := durationUnits[rest[n:u]]
+		if !ok {
+			return 0, fmt.Errorf("invalid duration %q: unknown unit %q (use ns, us, ms, s, m, h, d or w)",
+				text, rest[n:u])
+		}
+		total += value * float64(unit)
+		rest = rest[u:]
+	}
+	if total > float64(1<<63-1) {
+		return 0, fmt.Errorf("duration %q is out of range (the maximum is about 290 years)", text)
+	}
+	return time.Duration(total), nil
+}
+
+var durationUnits = map[string]time.Duration{
+	"ns": time.Nanosecond, "us": time.Microsecond, "µs": time.Microsecond,
+	"ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour,
+	"d": 24 * time.Hour, "w": 7 * 24 * time.Hour,
+}

@@ -1,0 +1,209 @@
+package grammar
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+var parser = participle.MustBuild[File](
+	participle.Lexer(morLexer),
+	participle.Elide("Comment", "Whitespace"),
+	participle.UseLookahead(4),
+)
+
+// ParseFile parses one .mor file. On failure the error is an ErrorList
+// with one entry whose position is file:line:col.
+func ParseFile(filename, src string) (*File, error) {
+	file, err := parser.ParseString(filename, src)
+	if err == nil {
+		return file, nil
+	}
+	return nil, ErrorList{convertError(filename, src, err)}
+}
+
+// EBNF returns the grammar in EBNF form, for the specification.
+func EBNF() string { return parser.String() }
+
+func convertError(filename, src string, err error) *Error {
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		return &Error{Pos: Position{Filename: filename, Line: 1, Column: 1}, Msg: err.Error()}
+	}
+	pos := perr.Position()
+	pos.Filename = filename
+	msg := perr.Message()
+	if hint := keywordHint(src, pos); hint != nil {
+		return hint
+	}
+	msg = strings.Replace(msg, `unexpected token "<EOF>"`, "unexpected end of file", 1)
+	return &Error{Pos: pos, Msg: msg}
+}
+
+// Keyword sets by context, used to explain an unexpected identifier.
+var (
+	topKeywords    = []string{"object", "type", "test"}
+	objectKeywords = []string{"memory", "invariant", "cycle", "rule", "on", "inquiry",
+		"dormant", "mode", "version", "migrate"}
+	modeKeywords   = []string{"cycle", "rule", "on", "wake"}
+	actionKeywords = []string{"if", "enter", "inquire", "resume", "sleep", "emit", "send",
+		"spawn", "after", "cancel", "append", "remove", "advance", "expect"}
+	fieldKeywords = []string{"const", "in", "where", "monotonic", "append", "max",
+		"transitions", "at", "written"}
+)
+
+// keywordHint explains a parse error caused by a misspelled keyword: it
+// finds the identifier at or just before the error, works out which
+// keywords may appear in the enclosing block, and suggests the closest.
+func keywordHint(src string, pos Position) *Error {
+	tokens := lexTokens(pos.Filename, src)
+	at := tokenIndex(tokens, pos.Offset)
+	if at < 0 {
+		return nil
+	}
+	context, keywords := enclosingBlock(tokens[:at])
+	for _, i := range []int{at, at - 1} {
+		if i < 0 || tokens[i].Type != identType || isKeyword(tokens[i].Value, keywords) {
+			continue
+		}
+		if i == at-1 && context == "memory" {
+			continue // a field name before the error, not a misspelling
+		}
+		tok := tokens[i]
+		guess := closest(tok.Value, keywords)
+		if guess == "" && i != at {
+			continue
+		}
+		msg := fmt.Sprintf("unexpected %q in %s; expected one of %s",
+			tok.Value, context, strings.Join(keywords, ", "))
+		if context == "action block" {
+			msg += ", or a field assignment"
+		}
+		if guess != "" {
+			msg = fmt.Sprintf("unknown keyword %q in %s (did you mean %q?); expected one of %s",
+				tok.Value, context, guess, strings.Join(keywords, ", "))
+		}
+		return &Error{Pos: tok.Pos, Msg: msg}
+	}
+	return nil
+}
+
+func lexTokens(filename, src string) []lexer.Token {
+	lex, err := morLexer.LexString(filename, src)
+	if err != nil {
+		return nil
+	}
+	var out []lexer.Token
+	for {
+		tok, err := lex.Next()
+		if err != nil || tok.EOF() {
+			return out
+		}
+		if tok.Type == identType || tok.Type == punctType || !isElided(tok) {
+			out = append(out, tok)
+		}
+	}
+}
+
+func isElided(tok lexer.Token) bool {
+	syms := morLexer.Symbols()
+	return tok.Type == syms["Comment"] || tok.Type == syms["Whitespace"]
+}
+
+func tokenIndex(tokens []lexer.Token, offset int) int {
+	for i, tok := range tokens {
+		if tok.Pos.Offset >= offset {
+			return i
+		}
+	}
+	return -1
+}
+
+// enclosingBlock names the innermost open block before the error and the
+// keywords that may start an item in it.
+func enclosingBlock(before []lexer.Token) (string, []string) {
+	depth := 0
+	for i := len(before) - 1; i >= 0; i-- {
+		switch before[i].Value {
+		case "}":
+			depth++
+			continue
+		case "{":
+			if depth > 0 {
+				depth--
+				continue
+			}
+		default:
+			continue
+		}
+		return blockContext(before[:i])
+	}
+	return "file", topKeywords
+}
+
+// blockContext classifies the block whose "{" follows header.
+func blockContext(header []lexer.Token) (string, []string) {
+	lineStart := len(header) - 1
+	for lineStart > 0 && header[lineStart-1].Pos.Line == header[len(header)-1].Pos.Line {
+		lineStart--
+	}
+	if lineStart < 0 {
+		return "file", topKeywords
+	}
+	first := header[lineStart].Value
+	if first == "}" && lineStart+1 < len(header) {
+		first = header[lineStart+1].Value // "} else {"
+	}
+	switch first {
+	case "object":
+		return "object body", objectKeywords
+	case "inquiry", "dormant", "mode":
+		return first + " block", modeKeywords
+	case "memory", "type":
+		return "memory", fieldKeywords
+	}
+	return "action block", actionKeywords
+}
+
+func isKeyword(word string, keywords []string) bool {
+	for _, k := range keywords {
+		if k == word {
+			return true
+		}
+	}
+	return false
+}
+
+// closest returns the keyword within two edits of word, or "".
+func closest(word string, keywords []string) string {
+	best, bestDist := "", 3
+	for _, k := range keywords {
+		if d := editDistance(word, k); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
