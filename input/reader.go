@@ -26,10 +26,11 @@ type Record struct {
 
 // Reader reads records one at a time.
 //
-// Next returns io.EOF after the last record. An *Error about one record or row
-// leaves the reader usable, and the next call reads the next record, so a caller
-// can report every bad record in a file. Any other error (malformed JSON in a JSON
-// array file, a failed read) ends the stream, and every later call returns it again.
+// Next returns io.EOF after the last record. An error about one record or row is
+// returned once, and the next call reads the next record, so a caller that reports
+// each error and calls Next again until io.EOF sees every bad record in a file. An
+// error after which nothing more can be read (malformed JSON in a JSON array file, a
+// failed read) is also returned once, and every later call returns io.EOF.
 type Reader interface {
 	Next() (Record, error)
 }

@@ -28,6 +28,7 @@ var Docs = []Doc{
 	{"since(t)", "duration from time t to now, as read from the VM clock"},
 	{"hours(d)", "duration d in hours, as a float"},
 	{"days(d)", "duration d in days, as a float"},
+	{"day(t)", "date of time t as text, such as \"2015-12-31\""},
 	{"month(t)", "month of time t, 1 to 12"},
 	{"year(t)", "year of time t"},
 	{"previous(f)", "value field f had before its latest change, or nil if it never changed " +
@@ -45,6 +46,7 @@ func Options() []expr.Option {
 		expr.Function("ewma", ewma, new(func(float64, float64, float64) float64)),
 		expr.Function("hours", durationIn(time.Hour), new(func(time.Duration) float64)),
 		expr.Function("days", durationIn(24*time.Hour), new(func(time.Duration) float64)),
+		expr.Function("day", day, new(func(time.Time) string)),
 		expr.Function("month", month, new(func(time.Time) int)),
 		expr.Function("year", year, new(func(time.Time) int)),
 	}
@@ -104,6 +106,14 @@ func durationIn(unit time.Duration) func(params ...any) (any, error) {
 		}
 		return float64(d) / float64(unit), nil
 	}
+}
+
+func day(params ...any) (any, error) {
+	t, ok := params[0].(time.Time)
+	if !ok {
+		return nil, fmt.Errorf("day: expected a time, got %T", params[0])
+	}
+	return t.UTC().Format("2006-01-02"), nil
 }
 
 func month(params ...any) (any, error) {

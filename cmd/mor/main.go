@@ -1,0 +1,10 @@
+// Command mor checks and runs .mor programs.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}

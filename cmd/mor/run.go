@@ -1,0 +1,310 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mor-lang/mor/compiler"
+	"github.com/mor-lang/mor/input"
+	"github.com/mor-lang/mor/vm"
+	"github.com/spf13/cobra"
+)
+
+// runOptions are the flags of mor run.
+type runOptions struct {
+	input      string
+	to         string
+	msg        string
+	timeColumn string
+	args       []string
+	lineage    string
+	clock      string
+	start      string
+	forTime    string
+	untilQuiet bool
+	quietLimit string
+	workers    int
+	skipBad    bool
+	spawns     []string
+	quiet      bool
+}
+
+func newRunCommand() *cobra.Command {
+	var o runOptions
+	cmd := &cobra.Command{
+		Use:   "run FILE... [--input FILE]",
+		Short: "Run the objects of .mor files, fed by an input stream",
+		Long: `run compiles the .mor files and runs their objects. Each input record becomes a
+message to an object address; a record's timestamp drives the virtual clock.
+
+Input formats, chosen by extension:
+  .jsonl   one message per line: {"to": "Station/a", "msg": "reading",
+           "args": {...}, "at": "2012-01-01T00:00:00Z"}
+  .csv     one message per row; --to, --msg and optionally --time-column say
+  .json    which object, message and timestamp each row becomes (a JSON file
+           holds an array of flat objects)
+
+For .csv and .json input, each handler parameter is read from the column of
+the same name; --arg param=column reads it from another column. Other columns
+are not used.
+
+run prints emitted events and mode changes; --lineage FILE writes the full
+lineage as JSON Lines.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runProgram(args, &o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.input, "input", "", "input `FILE` (.jsonl, .csv or .json)")
+	f.StringVar(&o.to, "to", "", "address `TEMPLATE` for .csv/.json rows, such as Airport/{origin}")
+	f.StringVar(&o.msg, "msg", "", "message `NAME` for .csv/.json rows")
+	f.StringVar(&o.timeColumn, "time-column", "", "`COLUMN` holding each row's timestamp")
+	f.StringArrayVar(&o.args, "arg", nil, "read parameter from another column: `param=column` (repeatable)")
+	f.StringVar(&o.lineage, "lineage", "", "write the full lineage as JSON Lines to `FILE`")
+	f.StringVar(&o.clock, "clock", "virtual", "clock: virtual (jumps between due events) or real")
+	f.StringVar(&o.start, "start", "", "virtual clock start `TIME` (default: the first input timestamp, "+
+		"else 2000-01-01T00:00:00Z)")
+	f.StringVar(&o.forTime, "for", "", "after the input, keep running for `DURATION` (such as 30d)")
+	f.BoolVar(&o.untilQuiet, "until-quiet", false, "after the input, run until nothing is pending")
+	f.StringVar(&o.quietLimit, "quiet-limit", "10y", "with --until-quiet on the virtual clock, give up "+
+		"after this much virtual `DURATION`")
+	f.IntVar(&o.workers, "workers", 1, "number of worker goroutines that run steps")
+	f.BoolVar(&o.skipBad, "skip-bad", false, "report bad input records and go on; print the count at the end")
+	f.StringArrayVar(&o.spawns, "spawn", nil, "spawn an object before the input: `Type/id` (repeatable)")
+	f.BoolVar(&o.quiet, "quiet", false, "do not print events and mode changes")
+	return cmd
+}
+
+func runProgram(files []string, o *runOptions, stdout, stderr io.Writer) error {
+	prog, err := loadProgram(files, stderr)
+	if err != nil {
+		return err
+	}
+	r, err := newRunner(prog, o, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	defer r.close()
+	return r.run()
+}
+
+// runner drives one mor run: the VM, the input, the lineage file and
+// the printed output.
+type runner struct {
+	o       *runOptions
+	prog    *compiler.Program
+	machine *vm.VM
+	clock   vm.Clock
+	reader  input.Reader
+	closer  io.Closer
+	sink    *vm.JSONLinesSink
+	sinkOut *os.File
+	printer *printer
+	stderr  io.Writer
+
+	records, skipped int
+	// first is the first record, read ahead to find the start time.
+	first    *input.Record
+	firstErr error
+}
+
+func newRunner(prog *compiler.Program, o *runOptions, stdout, stderr io.Writer) (*runner, error) {
+	r := &runner{o: o, prog: prog, printer: newPrinter(stdout, o.quiet), stderr: stderr}
+	if err := r.openInput(); err != nil {
+		return nil, err
+	}
+	start, err := r.startTime()
+	if err != nil {
+		return nil, err
+	}
+	switch o.clock {
+	case "virtual":
+		r.clock = vm.NewVirtualClock(start)
+	case "real":
+		r.clock = vm.RealClock{}
+	default:
+		return nil, fmt.Errorf("invalid --clock %q: use virtual or real", o.clock)
+	}
+	opts := vm.Options{Clock: r.clock, Workers: o.workers, OnEvent: r.printer.event}
+	if o.lineage != "" {
+		f, err := os.Create(o.lineage)
+		if err != nil {
+			return nil, err
+		}
+		r.sinkOut, r.sink = f, vm.NewJSONLinesSink(f)
+		opts.Sink = r.sink
+	}
+	if r.machine, err = vm.New(prog, opts); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *runner) openInput() error {
+	if r.o.input == "" {
+		return nil
+	}
+	m := input.Mapping{To: r.o.to, Msg: r.o.msg, TimeColumn: r.o.timeColumn}
+	for _, a := range r.o.args {
+		param, column, ok := strings.Cut(a, "=")
+		if !ok || param == "" || column == "" {
+			return fmt.Errorf("invalid --arg %q: write param=column, as in --arg max=temp_max", a)
+		}
+		if m.Rename == nil {
+			m.Rename = map[string]string{}
+		}
+		m.Rename[param] = column
+	}
+	reader, closer, err := input.Open(r.o.input, m)
+	if err != nil {
+		return err
+	}
+	r.reader, r.closer = reader, closer
+	return nil
+}
+
+// startTime returns where the virtual clock starts: --start, else the
+// first input record's timestamp, else 2000-01-01.
+func (r *runner) startTime() (time.Time, error) {
+	if r.o.start != "" {
+		t, err := input.ParseTime(r.o.start)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("invalid --start: %v", err)
+		}
+		return t, nil
+	}
+	if r.reader != nil {
+		rec, err := r.reader.Next()
+		if err == nil || !errors.Is(err, io.EOF) {
+			r.first, r.firstErr = &rec, err
+		}
+		if err == nil && rec.HasTime {
+			return rec.At, nil
+		}
+	}
+	return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), nil
+}
+
+func (r *runner) close() {
+	if r.closer != nil {
+		r.closer.Close()
+	}
+	if r.sink != nil {
+		r.sink.Flush()
+		r.sinkOut.Close()
+	}
+}
+
+func (r *runner) run() error {
+	for _, addr := range r.o.spawns {
+		if err := r.machine.Spawn(addr, nil); err != nil {
+			return err
+		}
+	}
+	if err := r.feed(); err != nil {
+		return err
+	}
+	if err := r.runAfterInput(); err != nil {
+		return err
+	}
+	return r.finish()
+}
+
+// runAfterInput runs the steps due at the last input instant, then keeps
+// the objects running as --for or --until-quiet ask.
+func (r *runner) runAfterInput() error {
+	m := r.machine
+	now := m.Now()
+	if err := m.RunUntil(now); err != nil {
+		return err
+	}
+	switch {
+	case r.o.forTime != "":
+		d, err := compiler.ParseDuration(r.o.forTime)
+		if err != nil {
+			return fmt.Errorf("invalid --for: %v", err)
+		}
+		return m.RunUntil(now.Add(d))
+	case r.o.untilQuiet:
+		return r.runUntilQuiet(now)
+	case !r.clock.Virtual():
+		return r.runForever()
+	}
+	return nil
+}
+
+func (r *runner) runUntilQuiet(now time.Time) error {
+	limit := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if r.clock.Virtual() {
+		d, err := parseLongDuration(r.o.quietLimit)
+		if err != nil {
+			return fmt.Errorf("invalid --quiet-limit: %v", err)
+		}
+		limit = now.Add(d)
+	}
+	quiet, err := r.machine.RunUntilQuiet(limit)
+	if err != nil {
+		return err
+	}
+	if !quiet {
+		fmt.Fprintf(r.stderr, "mor: objects were still scheduled at %s, %s after the input; "+
+			"stopped there (raise --quiet-limit or use --for)\n", formatTime(limit), r.o.quietLimit)
+	}
+	return nil
+}
+
+// parseLongDuration accepts a duration literal or a whole number of
+// 365-day years, such as 10y.
+func parseLongDuration(text string) (time.Duration, error) {
+	if years, ok := strings.CutSuffix(text, "y"); ok {
+		n, err := strconv.Atoi(years)
+		if err != nil || n <= 0 || n > 200 {
+			return 0, fmt.Errorf("%q: write a whole number of years from 1 to 200, such as 10y", text)
+		}
+		return time.Duration(n) * 365 * 24 * time.Hour, nil
+	}
+	return compiler.ParseDuration(text)
+}
+
+// runForever runs a real-clock VM until interrupted.
+func (r *runner) runForever() error {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt)
+	defer signal.Stop(stop)
+	for {
+		select {
+		case <-stop:
+			return nil
+		default:
+		}
+		next, ok := r.machine.NextDue()
+		if !ok {
+			return nil
+		}
+		if err := r.machine.RunUntil(next); err != nil {
+			return err
+		}
+	}
+}
+
+func (r *runner) finish() error {
+	if r.sink != nil {
+		if err := r.sink.Flush(); err != nil {
+			return err
+		}
+	}
+	states := r.machine.States()
+	fmt.Fprintf(r.stderr, "mor: %d input records, %d objects, clock at %s\n",
+		r.records, len(states), formatTime(r.machine.Now()))
+	if r.skipped > 0 {
+		fmt.Fprintf(r.stderr, "mor: skipped %d bad input records\n", r.skipped)
+	}
+	return nil
+}

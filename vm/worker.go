@@ -1,0 +1,111 @@
+package vm
+
+import (
+	"fmt"
+	"time"
+
+	exprvm "github.com/expr-lang/expr/vm"
+	"github.com/mor-lang/mor/compiler"
+	"github.com/mor-lang/mor/stdlib"
+)
+
+// worker runs steps. Each has its own expression VM and environment map,
+// reused across steps so that a quiet cycle allocates nothing.
+type worker struct {
+	vm      *VM
+	eval    exprvm.VM
+	env     map[string]any
+	ctx     *stdlib.Context
+	lineage recentLineage
+	step    step
+}
+
+func newWorker(v *VM) *worker {
+	w := &worker{vm: v, env: map[string]any{}, ctx: &stdlib.Context{}}
+	w.env[stdlib.ContextName] = w.ctx
+	w.ctx.Current = func(field string) any { return w.env[field] }
+	return w
+}
+
+// runObject runs the steps of one object due this instant: its spawn,
+// then its messages in arrival order, then its due timers, then its
+// cycle.
+func (w *worker) runObject(inst *instance, now time.Time) {
+	if inst.spawn != nil {
+		req := inst.spawn
+		inst.spawn = nil
+		w.runSpawn(inst, req, now)
+	}
+	inbox := inst.inbox
+	inst.inbox = nil
+	for _, m := range inbox {
+		w.runMessage(inst, m, now)
+	}
+	due := inst.due
+	inst.due = nil
+	for _, e := range due {
+		switch e.kind {
+		case eventCycle:
+			if e.gen == inst.cycleGen {
+				w.runCycle(inst, e, now)
+			}
+		case eventTimer:
+			if t, ok := inst.timers[e.timer]; ok {
+				delete(inst.timers, e.timer)
+				w.runTimer(inst, t, now)
+			}
+		case eventWake:
+			if e.gen == inst.wakeGen && inst.rec.Mode == compiler.Dormant {
+				w.runWakeAfter(inst, now)
+			}
+		}
+	}
+}
+
+// bindEnv loads the object's memory and the step's names into the
+// expression environment.
+func (w *worker) bindEnv(s *step) {
+	obj := s.inst.typ
+	env := w.env
+	for name, val := range obj.EnumValues {
+		env[name] = val
+	}
+	for i, f := range obj.Fields {
+		env[f.Name] = s.fields[i]
+	}
+	env[compiler.NowName] = s.now
+	env[compiler.ModeName] = s.mode
+	env[compiler.SelfName] = s.inst.addr
+	env[compiler.IDName] = s.inst.id
+	w.ctx.Now = s.now
+	w.lineage = recentLineage{db: w.vm.db, addr: s.inst.addr}
+	if s.inst.rec != nil {
+		w.lineage.born = s.inst.rec.Born
+	}
+	w.ctx.Lineage = &w.lineage
+}
+
+func (w *worker) bindParams(params []*compiler.Field, args []any) {
+	for i, p := range params {
+		w.env[p.Name] = args[i]
+	}
+}
+
+// evaluate runs a compiled expression in the current environment.
+func (w *worker) evaluate(e *compiler.Expr) (any, error) {
+	out, err := w.eval.Run(e.Program, w.env)
+	if err != nil {
+		return nil, &stepError{pos: e.Pos.String(), msg: fmt.Sprintf("evaluating %s: %v",
+			quote(e.Source), cleanExprError(err)), constraint: "expression"}
+	}
+	return out, nil
+}
+
+func (w *worker) condition(e *compiler.Expr) (bool, error) {
+	out, err := w.evaluate(e)
+	if err != nil {
+		return false, err
+	}
+	b, _ := out.(bool)
+	return b, nil
+}
