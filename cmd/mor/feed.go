@@ -118,7 +118,7 @@ func recordArgs(rec input.Record, h *compiler.Handler, path string) (map[string]
 	for name, v := range rec.Args {
 		if !tabular && paramOf(h, name) == nil {
 			return nil, &input.Error{File: v.File, Line: v.Line, Col: v.Col, Value: name,
-				Msg: fmt.Sprintf("message %s has no parameter %q", h.Message, name),
+				Msg:  fmt.Sprintf("message %s has no parameter %q", h.Message, name),
 				Hint: "parameters are " + paramNames(h)}
 		}
 	}
