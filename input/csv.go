@@ -132,9 +132,9 @@ func (c *csvReader) readError(err error) error {
 		}
 		return fmt.Errorf("%s: %w", c.name, err)
 	}
-	line, kept := c.lines.line(parse.Line)
+	line, found := c.lines.line(parse.Line)
 	index := max(parse.Column, 1) - 1
-	if kept {
+	if found {
 		// At the end of the input, encoding/csv counts the final line break as a column.
 		index = min(index, len(line))
 	}

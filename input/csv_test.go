@@ -68,7 +68,8 @@ func TestCSVRecords(t *testing.T) {
 
 	third := records[2]
 	if third.Line != 5 || third.To != "Station/east" {
-		t.Errorf("third record at line %d to %q, want line 5 to Station/east", third.Line, third.To)
+		t.Errorf("third record at line %d to %q, want line 5 to Station/east",
+			third.Line, third.To)
 	}
 	if got := third.Args["note"].Raw; got != "" {
 		t.Errorf(`Args["note"].Raw = %q, want ""`, got)

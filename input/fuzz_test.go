@@ -59,7 +59,8 @@ func FuzzJSONLines(f *testing.F) {
 }
 
 func FuzzCSV(f *testing.F) {
-	f.Add([]byte("name,date,v\nnorth,2012-01-01,1.5\n\"a\"\"b\",2012/01/01 06:55,\"x\ny\"\n"), true)
+	f.Add([]byte("name,date,v\nnorth,2012-01-01,1.5\n"+
+		"\"a\"\"b\",2012/01/01 06:55,\"x\ny\"\n"), true)
 	f.Add([]byte("name,date\n,\n1,2,3\nx\"y\n\"open"), true)
 	f.Add([]byte("a,a\n"), false)
 	f.Add([]byte("\ufeffname\r\nx\r\n"), false)

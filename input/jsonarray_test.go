@@ -102,7 +102,8 @@ func TestJSONArrayErrors(t *testing.T) {
 		want  wantError
 	}{
 		{"missing comma", "[" + good + "\n " + good + "]",
-			wantError{line: 2, at: "{", value: " " + good[:30] + "...", msg: `expected "," or "]"`}},
+			wantError{line: 2, at: "{", value: " " + good[:30] + "...",
+				msg: `expected "," or "]"`}},
 		{"trailing comma", "[" + good + ",\n]",
 			wantError{line: 2, col: 1, value: "]", msg: "looking for beginning of value"}},
 		{"bad literal", "[\n" + good + ",\n" + `{"origin": tru}` + "\n]",

@@ -23,9 +23,9 @@ type jsonLinesReader struct {
 }
 
 // NewJSONLines returns a reader of JSON Lines: one JSON object per line with the
-// fields "to" (the address), "msg" (the message name), "args" (an object, optional)
-// and "at" (a timestamp for [ParseTime], optional; null means none). Blank lines are
-// skipped. Name is the file name that errors report.
+// fields "to" (the address), "msg" (the message name), "args" (an optional object)
+// and "at" (an optional timestamp for [ParseTime], or null for none). Any other field
+// is an error. Blank lines are skipped. Name is the file name that errors report.
 func NewJSONLines(r io.Reader, name string) Reader {
 	return &jsonLinesReader{name: name, in: bufio.NewReader(r)}
 }

@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// Mapping turns the rows of a tabular source (CSV or a JSON array) into records.
+// Mapping describes how each row of a tabular source (CSV or a JSON array) becomes a
+// record.
 type Mapping struct {
 	// To is the address template, such as "Airport/{origin}" or "Station/seattle".
 	// Each {column} is replaced by that column's value, which must be a string or a
@@ -48,7 +49,7 @@ type cell struct {
 	value  Value
 }
 
-// compileMapping checks a Mapping on its own, before any input is read.
+// compileMapping validates a Mapping before any input is read.
 func compileMapping(m Mapping) (*plan, error) {
 	if m.To == "" {
 		return nil, fmt.Errorf("invalid mapping: missing address template (To); %s",
@@ -61,7 +62,8 @@ func compileMapping(m Mapping) (*plan, error) {
 	}
 	if len(address.columns()) == 0 {
 		if problem := addressProblem(m.To); problem != "" {
-			return nil, fmt.Errorf("%s (value %q); %s", problem, m.To, hintAddress)
+			return nil, fmt.Errorf("%s (value %q) in the mapping (To); %s",
+				problem, m.To, hintAddress)
 		}
 	}
 	if problem := messageProblem(m.Msg); problem != "" {
@@ -216,7 +218,7 @@ func (p *plan) arguments(start position, cells []cell) (map[string]Value, error)
 			names = []string{c.column}
 		}
 		for _, name := range names {
-			if other, taken := source[name]; taken {
+			if other, exists := source[name]; exists {
 				return nil, argumentConflict(c, name, other)
 			}
 			args[name] = c.value

@@ -12,7 +12,8 @@ func TestMappingErrors(t *testing.T) {
 		want    string
 	}{
 		{"missing address", Mapping{Msg: "m"}, "missing address template"},
-		{"unclosed reference", Mapping{To: "Airport/{origin", Msg: "m"}, `"{" without a matching "}"`},
+		{"unclosed reference", Mapping{To: "Airport/{origin", Msg: "m"},
+			`"{" without a matching "}"`},
 		{"nested brace", Mapping{To: "A/{a{b}", Msg: "m"}, `"{" without a matching "}"`},
 		{"stray closing brace", Mapping{To: "A/b}", Msg: "m"}, `"}" without a matching "{"`},
 		{"empty reference", Mapping{To: "A/{}", Msg: "m"}, `empty column name`},

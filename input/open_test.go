@@ -67,7 +67,8 @@ func TestOpenErrors(t *testing.T) {
 			"applies only to .csv and .json"},
 		{"missing file", filepath.Join(dir, "absent.csv"), Mapping{To: "A/b", Msg: "m"},
 			"no such file"},
-		{"CSV without mapping", writeFile(t, "in.csv", "x\n"), Mapping{}, "missing address template"},
+		{"CSV without mapping", writeFile(t, "in.csv", "x\n"), Mapping{},
+			"missing address template"},
 		{"bad CSV header", writeFile(t, "bad.csv", "x\n"), Mapping{To: "A/{y}", Msg: "m"},
 			`missing column "y"`},
 	}

@@ -130,7 +130,8 @@ func TestValueConversionErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.convert(valueOf(tt.raw))
-			checkError(t, err, "in.csv", "", wantError{line: 7, col: 3, value: tt.value, msg: tt.msg})
+			want := wantError{line: 7, col: 3, value: tt.value, msg: tt.msg}
+			checkError(t, err, "in.csv", "", want)
 		})
 	}
 }
