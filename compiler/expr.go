@@ -3,6 +3,7 @@ package compiler
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"time"
@@ -99,6 +100,7 @@ func (c *compiler) compileExpr(e *grammar.Expr, sc *scope, want *Type, asBool bo
 		expr.DisableBuiltin("now"),
 	}
 	opts = append(opts, stdlib.Options()...)
+	opts = append(opts, checkedIntOptions()...)
 	if asBool {
 		opts = append(opts, expr.AsBool())
 	}
@@ -145,6 +147,12 @@ func improveMessage(msg string) string {
 		msg += " (not a field, parameter, enum value or built-in name in this scope)"
 	}
 	return msg
+}
+
+// PositionAt returns the file position of a run-time error's rune
+// offset within e's source.
+func (e *Expr) PositionAt(offset int) grammar.Position {
+	return offsetPos(e.Source, e.Pos, offset)
 }
 
 // offsetPos converts a rune offset in source, which starts at start,
@@ -268,6 +276,9 @@ type lineagePatcher struct {
 }
 
 func (p *lineagePatcher) Visit(node *ast.Node) {
+	if patchIntArithmetic(node) {
+		return
+	}
 	call, ok := (*node).(*ast.CallNode)
 	if !ok {
 		return
@@ -335,6 +346,92 @@ func contextCall(method string, args []ast.Node) ast.Node {
 			Method:   true,
 		},
 		Arguments: args,
+	}
+}
+
+// Checked integer arithmetic: expr-lang wraps on int overflow, so +, -
+// and * on two ints, and unary minus on an int, are rewritten into calls
+// that fail instead. The step that evaluates them is then rejected.
+const (
+	intAddFunc = "__int_add"
+	intSubFunc = "__int_sub"
+	intMulFunc = "__int_mul"
+	intNegFunc = "__int_neg"
+)
+
+var intOps = map[string]string{"+": intAddFunc, "-": intSubFunc, "*": intMulFunc}
+
+func patchIntArithmetic(node *ast.Node) bool {
+	switch n := (*node).(type) {
+	case *ast.BinaryNode:
+		fn, ok := intOps[n.Operator]
+		if !ok || !isIntNode(n.Left) || !isIntNode(n.Right) {
+			return false
+		}
+		call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn},
+			Arguments: []ast.Node{n.Left, n.Right}}
+		call.SetType(intType) // so that an enclosing operation is checked too
+		ast.Patch(node, call)
+		return true
+	case *ast.UnaryNode:
+		if n.Operator != "-" || !isIntNode(n.Node) {
+			return false
+		}
+		if _, literal := n.Node.(*ast.IntegerNode); literal {
+			return false
+		}
+		call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: intNegFunc},
+			Arguments: []ast.Node{n.Node}}
+		call.SetType(intType)
+		ast.Patch(node, call)
+		return true
+	}
+	return false
+}
+
+var intType = reflect.TypeOf(0)
+
+func isIntNode(n ast.Node) bool {
+	t := n.Type()
+	return t != nil && t.Kind() == reflect.Int
+}
+
+func checkedIntOptions() []expr.Option {
+	sig := new(func(int, int) int)
+	return []expr.Option{
+		expr.Function(intAddFunc, checkedInt(func(a, b int) (int, bool) {
+			c := a + b
+			return c, (c > a) == (b > 0)
+		}), sig),
+		expr.Function(intSubFunc, checkedInt(func(a, b int) (int, bool) {
+			c := a - b
+			return c, (c < a) == (b > 0)
+		}), sig),
+		expr.Function(intMulFunc, checkedInt(func(a, b int) (int, bool) {
+			if a == 0 || b == 0 {
+				return 0, true
+			}
+			c := a * b
+			return c, c/b == a && !(a == -1 && b == math.MinInt) && !(b == -1 && a == math.MinInt)
+		}), sig),
+		expr.Function(intNegFunc, func(params ...any) (any, error) {
+			a := params[0].(int)
+			if a == math.MinInt {
+				return nil, fmt.Errorf("integer overflow: -(%d)", a)
+			}
+			return -a, nil
+		}, new(func(int) int)),
+	}
+}
+
+func checkedInt(op func(a, b int) (int, bool)) func(params ...any) (any, error) {
+	return func(params ...any) (any, error) {
+		a, b := params[0].(int), params[1].(int)
+		c, ok := op(a, b)
+		if !ok && (b != 0 || a == math.MinInt) {
+			return nil, fmt.Errorf("integer overflow computing with %d and %d", a, b)
+		}
+		return c, nil
 	}
 }
 

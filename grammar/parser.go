@@ -15,14 +15,39 @@ var parser = participle.MustBuild[File](
 	participle.UseLookahead(4),
 )
 
+// MaxNesting is the deepest nesting of braces, brackets and parentheses
+// a file may have. Deeper nesting is a parse error, so that neither the
+// parser nor expr-lang can run out of stack.
+const MaxNesting = 100
+
 // ParseFile parses one .mor file. On failure the error is an ErrorList
 // with one entry whose position is file:line:col.
 func ParseFile(filename, src string) (*File, error) {
+	if err := checkNesting(filename, src); err != nil {
+		return nil, ErrorList{err}
+	}
 	file, err := parser.ParseString(filename, src)
 	if err == nil {
 		return file, nil
 	}
 	return nil, ErrorList{convertError(filename, src, err)}
+}
+
+func checkNesting(filename, src string) *Error {
+	depth := 0
+	for _, tok := range lexTokens(filename, src) {
+		switch tok.Value {
+		case "(", "[", "{":
+			depth++
+			if depth > MaxNesting {
+				return &Error{Pos: tok.Pos, Msg: fmt.Sprintf("nesting is deeper than %d levels; "+
+					"split the expression or block", MaxNesting)}
+			}
+		case ")", "]", "}":
+			depth--
+		}
+	}
+	return nil
 }
 
 // EBNF returns the grammar in EBNF form, for the specification.

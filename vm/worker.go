@@ -1,9 +1,11 @@
 package vm
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/expr-lang/expr/file"
 	exprvm "github.com/expr-lang/expr/vm"
 	"github.com/mor-lang/mor/compiler"
 	"github.com/mor-lang/mor/stdlib"
@@ -95,7 +97,13 @@ func (w *worker) bindParams(params []*compiler.Field, args []any) {
 func (w *worker) evaluate(e *compiler.Expr) (any, error) {
 	out, err := w.eval.Run(e.Program, w.env)
 	if err != nil {
-		return nil, &stepError{pos: e.Pos.String(), msg: fmt.Sprintf("evaluating %s: %v",
+		pos := e.Pos
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			pos = e.PositionAt(fe.From)
+			err = errors.New(fe.Message)
+		}
+		return nil, &stepError{pos: pos.String(), msg: fmt.Sprintf("evaluating %s: %v",
 			quote(e.Source), cleanExprError(err)), constraint: "expression"}
 	}
 	return out, nil
