@@ -355,9 +355,9 @@ func (c *compiler) compileAfter(as *grammar.AfterStmt, ctx *bodyContext) Action 
 	obj := ctx.object
 	timer := &Timer{ID: len(obj.Timers), Name: as.Name, Delay: delay, Mode: ctx.mode, Pos: as.Pos}
 	obj.Timers = append(obj.Timers, timer)
-	inner := *ctx
-	inner.kind = "timer"
-	timer.Body = c.compileBlock(as.Body, &inner)
+	// The body is checked as the kind of code that sets the timer, so a
+	// rule cannot reach a "written by handlers" field through a timer.
+	timer.Body = c.compileBlock(as.Body, ctx)
 	return &After{Timer: timer, Pos: as.Pos}
 }
 

@@ -160,13 +160,13 @@ func inputPath(dir string) string {
 func runCLI(t *testing.T, dir string, workers int) ([]byte, string) {
 	t.Helper()
 	lineage := filepath.Join(t.TempDir(), "lineage.jsonl")
-	args := []string{"run", filepath.Join(dir, "case.mor"), "--lineage", lineage,
-		"--workers", itoa(workers)}
-	if in := inputPath(dir); in != "" {
-		args = append(args, "--input", in)
+	args := []string{"run", "case.mor", "--lineage", lineage, "--workers", itoa(workers)}
+	if inputPath(dir) != "" {
+		args = append(args, "--input", "input.jsonl")
 	}
 	args = append(args, caseFlags(t, dir)...)
 	cmd := exec.Command(morBinary, args...)
+	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

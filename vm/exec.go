@@ -180,7 +180,8 @@ func (s *step) spawn(a *compiler.Spawn, cause string) error {
 }
 
 func (s *step) setTimer(t *compiler.Timer) {
-	s.timersSet = append(s.timersSet, &timerState{timer: t, due: s.now.Add(t.Delay), mode: s.mode})
+	s.timersSet = append(s.timersSet, &timerState{timer: t, due: s.now.Add(t.Delay), mode: s.mode,
+		writer: s.writer})
 }
 
 func (s *step) assign(a *compiler.Assign, cause string) error {

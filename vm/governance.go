@@ -43,6 +43,10 @@ func (s *step) checkWrite(f *compiler.Field, old, val any) error {
 		return s.reject(f, "const", val, "%s is const: it is set at spawn only", f.Name)
 	}
 	if f.WrittenBy != "" && s.writer != "" && f.WrittenBy != s.writer {
+		if s.writer == "api" {
+			return s.reject(f, "written by "+f.WrittenBy, val, "%s is written by %s only, not "+
+				"through the API", f.Name, f.WrittenBy)
+		}
 		return s.reject(f, "written by "+f.WrittenBy, val, "%s is written by %s only, not by %s",
 			f.Name, f.WrittenBy, s.writer)
 	}

@@ -36,6 +36,8 @@ type message struct {
 	name   string
 	args   []any
 	sender string
+	// set holds field writes made through VM.Set; name is then empty.
+	set map[int]any
 }
 
 type spawnRequest struct {
@@ -44,10 +46,11 @@ type spawnRequest struct {
 }
 
 type timerState struct {
-	id    uint64
-	timer *compiler.Timer
-	due   time.Time
-	mode  string
+	id     uint64
+	timer  *compiler.Timer
+	due    time.Time
+	mode   string
+	writer string // the kind of code that set the timer
 }
 
 // Kinds of scheduled events.

@@ -157,6 +157,25 @@ func (w *worker) runMessage(inst *instance, m message, now time.Time) {
 	w.finish(s)
 }
 
+// runSet applies field writes made through VM.Set, governed like any
+// other write.
+func (w *worker) runSet(inst *instance, m message, now time.Time) {
+	s := w.begin(inst, StepAPI, "set", now)
+	s.sender = m.sender
+	s.writer = "api"
+	if inst.rec == nil {
+		w.reject(s, &stepError{constraint: "spawn", msg: fmt.Sprintf(
+			"%s does not exist because its spawn was rejected", inst.addr)})
+		return
+	}
+	for slot := range inst.typ.Fields {
+		if v, ok := m.set[slot]; ok {
+			s.set(slot, v, "set")
+		}
+	}
+	w.finish(s)
+}
+
 // argMap turns arguments checked against one handler back into names,
 // so they can be checked against the handler that actually runs.
 func argMap(h *compiler.Handler, args []any) map[string]any {
@@ -264,6 +283,7 @@ func (w *worker) runTimer(inst *instance, t *timerState, now time.Time) {
 		name = "after " + compiler.FormatDuration(t.timer.Delay)
 	}
 	s := w.begin(inst, StepTimer, name, now)
+	s.writer = t.writer
 	if err := s.run(t.timer.Body, name); err != nil {
 		w.reject(s, err)
 		return

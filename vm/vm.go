@@ -172,6 +172,30 @@ func (v *VM) Send(addr, msg string, args map[string]any, sender string) error {
 	return v.enqueue(v.lookupOrCreate(obj, id, sender), message{name: msg, args: converted, sender: sender})
 }
 
+// Set queues a write of field values to the object at addr, made at the
+// current instant when the VM next runs. The write is a step of kind
+// "api": every constraint applies, a field declared "written by
+// handlers" or "written by rules" cannot be written this way, and a
+// rejected write commits only its rejection entry.
+func (v *VM) Set(addr string, fields map[string]any, sender string) error {
+	obj, _, err := v.ParseAddress(addr)
+	if err != nil {
+		return err
+	}
+	values, err := convertFields(obj, fields)
+	if err != nil {
+		return fmt.Errorf("set %s: %w", addr, err)
+	}
+	if len(values) == 0 {
+		return fmt.Errorf("set %s: no fields given", addr)
+	}
+	inst := v.objects[addr]
+	if inst == nil || inst.rec == nil && inst.spawn == nil {
+		return fmt.Errorf("set %s: no such object; spawn it or send it a message first", addr)
+	}
+	return v.enqueue(inst, message{set: values, sender: sender})
+}
+
 // lookupOrCreate returns the object at Type/id, queuing a spawn with
 // default memory if it does not exist yet.
 func (v *VM) lookupOrCreate(obj *compiler.Object, id, sender string) *instance {

@@ -41,6 +41,10 @@ func (w *worker) runObject(inst *instance, now time.Time) {
 	inbox := inst.inbox
 	inst.inbox = nil
 	for _, m := range inbox {
+		if m.set != nil {
+			w.runSet(inst, m, now)
+			continue
+		}
 		w.runMessage(inst, m, now)
 	}
 	due := inst.due
