@@ -67,6 +67,10 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p)
 }
 
+// JSONValue converts a run-time value into its lineage JSON form: times
+// in RFC 3339, durations as duration literals, containers element-wise.
+func JSONValue(v any) any { return jsonValue(v) }
+
 // jsonValue converts a run-time value into a JSON-friendly one. A nil
 // value is left out of the entry, so a set entry without "new" sets an
 // optional field to nil.

@@ -45,7 +45,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckCommand(), newRunCommand())
+	root.AddCommand(newCheckCommand(), newRunCommand(), newLineageCommand(), newReplayCommand())
 	return root
 }
 

@@ -24,6 +24,7 @@ type runOptions struct {
 	timeColumn string
 	args       []string
 	lineage    string
+	state      string
 	clock      string
 	start      string
 	forTime    string
@@ -68,6 +69,7 @@ lineage as JSON Lines.`,
 	f.StringVar(&o.timeColumn, "time-column", "", "`COLUMN` holding each row's timestamp")
 	f.StringArrayVar(&o.args, "arg", nil, "read parameter from another column: `param=column` (repeatable)")
 	f.StringVar(&o.lineage, "lineage", "", "write the full lineage as JSON Lines to `FILE`")
+	f.StringVar(&o.state, "state", "", "write every object's final memory and mode as JSON Lines to `FILE`")
 	f.StringVar(&o.clock, "clock", "virtual", "clock: virtual (jumps between due events) or real")
 	f.StringVar(&o.start, "start", "", "virtual clock start `TIME` (default: the first input timestamp, "+
 		"else 2000-01-01T00:00:00Z)")
@@ -301,10 +303,27 @@ func (r *runner) finish() error {
 		}
 	}
 	states := r.machine.States()
+	if r.o.state != "" {
+		if err := writeStateFile(r.o.state, states); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(r.stderr, "mor: %d input records, %d objects, clock at %s\n",
 		r.records, len(states), formatTime(r.machine.Now()))
 	if r.skipped > 0 {
 		fmt.Fprintf(r.stderr, "mor: skipped %d bad input records\n", r.skipped)
 	}
 	return nil
+}
+
+func writeStateFile(path string, states []vm.ObjectState) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := writeStates(f, states); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
