@@ -1,7 +1,9 @@
 package compiler
 
 import (
+	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/mor-lang/mor/grammar"
 )
@@ -119,6 +121,29 @@ func (c *compiler) compileModes(obj *Object, decl *grammar.ObjectDecl) {
 		if mode.Cycle == nil && mode.Name != Dormant {
 			mode.Cycle = obj.Modes[Active].Cycle // inherit the object's cadence
 		}
+		c.compileGuard(obj, mode)
+	}
+}
+
+// compileGuard combines a mode's rule conditions into Mode.Guard.
+func (c *compiler) compileGuard(obj *Object, mode *Mode) {
+	if len(mode.Rules) < 2 {
+		return
+	}
+	var b strings.Builder
+	for i, r := range mode.Rules {
+		if r.When == nil {
+			return // already reported
+		}
+		fmt.Fprintf(&b, "(%s) ? %d : ", r.When.Source, i+1)
+	}
+	b.WriteString("0")
+	src := &grammar.Expr{Source: b.String(), Pos: mode.Rules[0].Pos}
+	before := len(c.errs)
+	mode.Guard = c.compileExpr(src, &scope{object: obj}, nil, false)
+	if len(c.errs) > before {
+		c.errs = c.errs[:before] // the rules compiled alone; run them one by one
+		mode.Guard = nil
 	}
 }
 

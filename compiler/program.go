@@ -98,6 +98,10 @@ type Mode struct {
 	Executing bool
 	Cycle     *Cycle
 	Rules     []*Rule // sorted by priority, highest first, then declaration order
+	// Guard evaluates every rule condition in one expression and yields
+	// the 1-based index in Rules of the first that holds, or 0. A cycle
+	// in which no rule fires then costs one evaluation.
+	Guard *Expr
 	Handlers  map[string]*Handler
 	WakeOn    []*Wake
 	WakeAfter time.Duration // 0: none

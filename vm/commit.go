@@ -80,14 +80,16 @@ func (w *worker) newRecord(s *step) *objectRecord {
 	return rec
 }
 
-// write numbers entries, commits them and rec (if not nil) in one
-// go-memdb transaction, and queues them for the sink.
+// write numbers entries and records the step's commit: rec (if not nil)
+// becomes the object's state at once, and the entries go to the round's
+// output. The round's go-memdb transaction (see storeRound) writes them
+// after all objects' steps have run.
 func (w *worker) write(s *step, entries []Entry, rec *objectRecord) {
 	if len(entries) == 0 && rec == nil {
 		return
 	}
 	inst := s.inst
-	seq := inst.lastSeq()
+	seq := inst.seq
 	for i := range entries {
 		seq++
 		e := &entries[i]
@@ -103,54 +105,63 @@ func (w *worker) write(s *step, entries []Entry, rec *objectRecord) {
 		copied := *inst.rec // a rejection still advances the stored seq
 		rec = &copied
 	}
-	txn := w.vm.db.Txn(true)
 	if rec != nil {
 		rec.Seq = seq
-		if err := txn.Insert(tableObjects, rec); err != nil {
-			txn.Abort()
-			panic("vm: go-memdb insert failed: " + err.Error()) // a schema bug, not bad input
-		}
-	}
-	w.addRecent(txn, s, entries)
-	txn.Commit()
-	if rec != nil {
 		inst.rec = rec
+		inst.out.dirty = true
 	}
 	inst.seq = seq
 	inst.out.entries = append(inst.out.entries, entries...)
-}
-
-// addRecent inserts entries into the recent window and evicts the
-// oldest beyond its size, unless a rate limit still needs them. Spawn
-// entries stay out of the window: they hold the initial memory, which
-// the sink keeps.
-func (w *worker) addRecent(txn *memdb.Txn, s *step, entries []Entry) {
-	inst := s.inst
 	for i := range entries {
-		e := &entries[i]
-		if e.Step == StepSpawn && e.Kind == KindSet {
-			continue
-		}
-		re := &recentEntry{Key: recentKey(inst.addr, e.Seq), FieldKey: inst.addr + "\x00" + e.Field,
-			KindKey: inst.addr + "\x00" + e.Kind, Entry: *e}
-		if err := txn.Insert(tableRecent, re); err != nil {
-			panic("vm: go-memdb insert failed: " + err.Error())
-		}
-		if inst.oldestSeq == 0 {
-			inst.oldestSeq = e.Seq
+		// Spawn entries stay out of the recent window: they hold the
+		// initial memory, which the sink keeps.
+		if entries[i].Step != StepSpawn || entries[i].Kind != KindSet {
+			inst.out.recent = append(inst.out.recent, &entries[i])
 		}
 	}
-	window := uint64(w.vm.opts.RecentWindow)
-	keep := retention(inst.typ)
-	for inst.oldestSeq > 0 && inst.seqAfter(entries)-inst.oldestSeq+1 > window {
-		raw, err := txn.First(tableRecent, "id", recentKey(inst.addr, inst.oldestSeq))
-		if err == nil && raw != nil {
-			if s.now.Sub(raw.(*recentEntry).Entry.Time) < keep {
-				break
+}
+
+// storeRound writes what a round committed into go-memdb in one
+// transaction: each changed object's latest record, and the new recent
+// lineage entries, evicting the oldest beyond the window unless a rate
+// limit still needs them. One transaction per round rather than per step
+// is what keeps a mutating step cheap.
+func (v *VM) storeRound(batch []*instance, now time.Time) {
+	txn := v.db.Txn(true)
+	for _, inst := range batch {
+		out := &inst.out
+		if out.dirty && inst.rec != nil {
+			if err := txn.Insert(tableObjects, inst.rec); err != nil {
+				panic("vm: go-memdb insert failed: " + err.Error()) // a schema bug, not bad input
 			}
-			txn.Delete(tableRecent, raw)
 		}
-		inst.oldestSeq++
+		for _, e := range out.recent {
+			re := &recentEntry{Key: recentKey(inst.addr, e.Seq), Entry: *e}
+			if err := txn.Insert(tableRecent, re); err != nil {
+				panic("vm: go-memdb insert failed: " + err.Error())
+			}
+			inst.window = append(inst.window, re)
+		}
+		v.evict(txn, inst, now)
+	}
+	txn.Commit()
+}
+
+func (v *VM) evict(txn *memdb.Txn, inst *instance, now time.Time) {
+	keep := retention(inst.typ)
+	drop := 0
+	for len(inst.window)-drop > v.opts.RecentWindow {
+		oldest := inst.window[drop]
+		if now.Sub(oldest.Entry.Time) < keep {
+			break
+		}
+		if err := txn.Delete(tableRecent, oldest); err != nil {
+			panic("vm: go-memdb delete failed: " + err.Error())
+		}
+		drop++
+	}
+	if drop > 0 {
+		inst.window = append(inst.window[:0], inst.window[drop:]...)
 	}
 }
 
@@ -164,15 +175,6 @@ func retention(obj *compiler.Object) time.Duration {
 		}
 	}
 	return keep
-}
-
-func (inst *instance) lastSeq() uint64 { return inst.seq }
-
-func (inst *instance) seqAfter(entries []Entry) uint64 {
-	if len(entries) == 0 {
-		return inst.seq
-	}
-	return entries[len(entries)-1].Seq
 }
 
 // applyEffects carries out what a committed step set in motion.

@@ -84,7 +84,7 @@ func (s *step) setMode(mode, reason string) {
 	if mode == compiler.Inquiry {
 		s.question = reason
 	}
-	s.w.env[compiler.ModeName] = mode
+	s.w.env[compiler.ModeName] = s.w.boxMode(mode)
 }
 
 // skip records an emit, send or spawn that does not run in inquiry.

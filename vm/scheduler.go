@@ -15,6 +15,9 @@ type instance struct {
 	addr string
 	typ  *compiler.Object
 	id   string
+	// addrBoxed and idBoxed are addr and id as interface values, made
+	// once so that binding them for each step does not allocate.
+	addrBoxed, idBoxed any
 	rec  *objectRecord // latest committed state; nil before the spawn step
 
 	spawn *spawnRequest // pending spawn step
@@ -26,7 +29,9 @@ type instance struct {
 	cycleGen    uint64 // a cycle event with another generation is stale
 	wakeGen     uint64
 	seq         uint64 // the latest lineage sequence number
-	oldestSeq   uint64 // oldest seq still in the recent window
+	// window holds the object's entries in go-memdb's recent window,
+	// oldest first, so that eviction needs no lookup.
+	window []*recentEntry
 	ready       bool   // queued for the current round
 
 	out roundOutput
@@ -76,7 +81,11 @@ type roundOutput struct {
 	sends    []outgoing
 	spawns   []outgoing
 	schedule []*dueEvent
-	recent   []Entry // committed entries for the recent window
+	// recent holds committed entries not yet in go-memdb's recent
+	// window; lineage queries read them before the window.
+	recent []*Entry
+	// dirty says the object's record changed in this round.
+	dirty bool
 }
 
 type outgoing struct {
@@ -143,6 +152,7 @@ func (s *scheduler) collectDue(t time.Time) {
 
 func (v *VM) newInstance(obj *compiler.Object, id string) *instance {
 	inst := &instance{addr: obj.Name + "/" + id, typ: obj, id: id, timers: map[uint64]*timerState{}}
+	inst.addrBoxed, inst.idBoxed = inst.addr, inst.id
 	v.objects[inst.addr] = inst
 	return inst
 }
@@ -220,6 +230,7 @@ func (v *VM) RunUntilQuiet(limit time.Time) (bool, error) {
 // runInstant runs rounds at the current instant until no object has
 // work left at it: messages sent in one round are delivered in the next.
 func (v *VM) runInstant(now time.Time) error {
+	v.nowBoxed = now
 	for {
 		v.sched.collectDue(now)
 		if len(v.sched.ready) == 0 {
@@ -229,6 +240,7 @@ func (v *VM) runInstant(now time.Time) error {
 		v.sched.ready = nil
 		sort.Slice(batch, func(i, j int) bool { return batch[i].addr < batch[j].addr })
 		v.runRound(batch, now)
+		v.storeRound(batch, now)
 		if err := v.mergeRound(batch); err != nil {
 			return err
 		}

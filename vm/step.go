@@ -249,8 +249,13 @@ func (w *worker) runOneCycle(inst *instance, mode *compiler.Mode, now time.Time,
 	if missed > 0 {
 		s.skipped = append(s.skipped, Entry{Kind: KindMissed, Count: missed, Cause: "cycle"})
 	}
-	for _, r := range mode.Rules {
-		fire, err := w.condition(r.When)
+	first := w.firstRule(mode)
+	for i, r := range mode.Rules[first:] {
+		fire := i == 0 && first > 0
+		var err error
+		if !fire {
+			fire, err = w.condition(r.When)
+		}
 		if err != nil {
 			w.reject(s, withCause(err, "rule "+r.Name))
 			return
@@ -267,6 +272,25 @@ func (w *worker) runOneCycle(inst *instance, mode *compiler.Mode, now time.Time,
 		}
 	}
 	w.finish(s)
+}
+
+// firstRule returns the index of the first rule whose condition holds,
+// evaluating the mode's guard once; len(mode.Rules) when none holds. If
+// the guard fails, the rules are evaluated one by one from the start so
+// that the failing rule is named.
+func (w *worker) firstRule(mode *compiler.Mode) int {
+	if mode.Guard == nil {
+		return 0
+	}
+	out, err := w.eval.Run(mode.Guard.Program, w.env)
+	if err != nil {
+		return 0
+	}
+	n, _ := out.(int)
+	if n == 0 {
+		return len(mode.Rules)
+	}
+	return n - 1
 }
 
 func withCause(err error, cause string) error {

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
@@ -26,10 +27,8 @@ type objectRecord struct {
 
 // recentEntry is a lineage entry kept in go-memdb's recent window.
 type recentEntry struct {
-	Key      string // object, NUL, zero-padded seq: orders by seq
-	FieldKey string // object, NUL, field
-	KindKey  string // object, NUL, kind
-	Entry    Entry
+	Key   string // object, NUL, zero-padded seq: orders an object's entries by seq
+	Entry Entry
 }
 
 func recentKey(addr string, seq uint64) string {
@@ -48,49 +47,65 @@ func newDB() (*memdb.MemDB, error) {
 			Indexes: map[string]*memdb.IndexSchema{
 				"id":   {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Addr"}},
 				"type": {Name: "type", Indexer: &memdb.StringFieldIndex{Field: "Type"}},
-				"mode": {Name: "mode", Indexer: &memdb.StringFieldIndex{Field: "Mode"}},
 			},
 		},
 		tableRecent: {
 			Name: tableRecent,
 			Indexes: map[string]*memdb.IndexSchema{
-				"id":    {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
-				"field": {Name: "field", Indexer: &memdb.StringFieldIndex{Field: "FieldKey"}},
-				"kind":  {Name: "kind", Indexer: &memdb.StringFieldIndex{Field: "KindKey"}},
+				"id": {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
 			},
 		},
 	}}
 	return memdb.NewMemDB(schema)
 }
 
-// recentLineage reads one object's recent window from a go-memdb
-// snapshot. It implements stdlib.Lineage.
+// recentLineage reads one object's recent lineage: the entries its
+// steps committed in the current round, newest first, then go-memdb's
+// recent window. It implements stdlib.Lineage. The window holds at most
+// Options.RecentWindow entries per object (more while a rate limit still
+// needs them), so queries see that far back and no further.
 type recentLineage struct {
-	db   *memdb.MemDB
-	txn  *memdb.Txn // opened on the first query of a step
-	addr string
-	born time.Time
+	db      *memdb.MemDB
+	txn     *memdb.Txn // opened on the first query of a step
+	addr    string
+	born    time.Time
+	pending []*Entry
 }
 
-func (r *recentLineage) snapshot() *memdb.Txn {
+// entries calls visit on the object's recent entries, newest first,
+// until it returns false.
+func (r *recentLineage) entries(visit func(e *Entry) bool) {
+	for i := len(r.pending) - 1; i >= 0; i-- {
+		if !visit(r.pending[i]) {
+			return
+		}
+	}
 	if r.txn == nil {
 		r.txn = r.db.Txn(false)
 	}
-	return r.txn
-}
-
-func (r *recentLineage) fieldEntries(field string, visit func(e *Entry) bool) {
-	it, err := r.snapshot().GetReverse(tableRecent, "field", r.addr+"\x00"+field)
+	it, err := r.txn.ReverseLowerBound(tableRecent, "id", r.addr+"\x00\xff")
 	if err != nil {
 		return
 	}
-	for obj := it.Next(); obj != nil; obj = it.Next() {
-		if !visit(&obj.(*recentEntry).Entry) {
+	prefix := r.addr + "\x00"
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		re := raw.(*recentEntry)
+		if !strings.HasPrefix(re.Key, prefix) || !visit(&re.Entry) {
 			return
 		}
 	}
 }
 
+func (r *recentLineage) fieldEntries(field string, visit func(e *Entry) bool) {
+	r.entries(func(e *Entry) bool {
+		if e.Kind != KindSet || e.Field != field {
+			return true
+		}
+		return visit(e)
+	})
+}
+
+// Previous implements stdlib.Lineage.
 func (r *recentLineage) Previous(field string) (any, bool) {
 	var out any
 	found := false
@@ -101,6 +116,7 @@ func (r *recentLineage) Previous(field string) (any, bool) {
 	return out, found
 }
 
+// Changes implements stdlib.Lineage.
 func (r *recentLineage) Changes(field string, since time.Time) int {
 	n := 0
 	r.fieldEntries(field, func(e *Entry) bool {
@@ -113,6 +129,7 @@ func (r *recentLineage) Changes(field string, since time.Time) int {
 	return n
 }
 
+// LastChange implements stdlib.Lineage.
 func (r *recentLineage) LastChange(field string) (time.Time, bool) {
 	var t time.Time
 	found := false
@@ -123,6 +140,7 @@ func (r *recentLineage) LastChange(field string) (time.Time, bool) {
 	return t, found
 }
 
+// History implements stdlib.Lineage.
 func (r *recentLineage) History(field string, n int) []any {
 	var out []any
 	r.fieldEntries(field, func(e *Entry) bool {
@@ -132,19 +150,20 @@ func (r *recentLineage) History(field string, n int) []any {
 	return out
 }
 
+// Rejections implements stdlib.Lineage.
 func (r *recentLineage) Rejections(since time.Time) int {
-	it, err := r.snapshot().GetReverse(tableRecent, "kind", r.addr+"\x00"+KindRejected)
-	if err != nil {
-		return 0
-	}
 	n := 0
-	for obj := it.Next(); obj != nil; obj = it.Next() {
-		if obj.(*recentEntry).Entry.Time.Before(since) {
-			break
+	r.entries(func(e *Entry) bool {
+		if e.Time.Before(since) {
+			return false
 		}
-		n++
-	}
+		if e.Kind == KindRejected {
+			n++
+		}
+		return true
+	})
 	return n
 }
 
+// Born implements stdlib.Lineage.
 func (r *recentLineage) Born() time.Time { return r.born }

@@ -35,6 +35,10 @@ type Options struct {
 	// MaxActionsPerStep bounds the actions one step may run; 0 means
 	// DefaultMaxActions.
 	MaxActionsPerStep int
+	// MemoryBudget bounds the memory one expression evaluation may use,
+	// in expr-lang's units (roughly the elements it creates); 0 means
+	// DefaultMemoryBudget.
+	MemoryBudget uint
 }
 
 // Defaults for Options.
@@ -42,6 +46,7 @@ const (
 	DefaultRecentWindow = 32
 	DefaultInboxLimit   = 10000
 	DefaultMaxActions   = 10000
+	DefaultMemoryBudget = 1_000_000
 )
 
 // Event is something an object did that the caller may want to see: an
@@ -69,8 +74,10 @@ type VM struct {
 	objects map[string]*instance
 	sched   scheduler
 	workers []*worker
-	// now is the instant of the round being run.
-	now time.Time
+	// now is the instant of the round being run; nowBoxed is the same
+	// time as an interface value, shared by all steps of the round.
+	now      time.Time
+	nowBoxed any
 	mu  sync.Mutex
 }
 
@@ -91,6 +98,9 @@ func New(prog *compiler.Program, opts Options) (*VM, error) {
 	}
 	if opts.InboxLimit <= 0 {
 		opts.InboxLimit = DefaultInboxLimit
+	}
+	if opts.MemoryBudget == 0 {
+		opts.MemoryBudget = DefaultMemoryBudget
 	}
 	if opts.MaxActionsPerStep <= 0 {
 		opts.MaxActionsPerStep = DefaultMaxActions

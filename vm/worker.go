@@ -11,22 +11,50 @@ import (
 	"github.com/mor-lang/mor/stdlib"
 )
 
-// worker runs steps. Each has its own expression VM and environment map,
-// reused across steps so that a quiet cycle allocates nothing.
+// worker runs steps. Each has its own expression VM and one environment
+// map per object type, reused across steps so that a quiet cycle
+// allocates nothing.
 type worker struct {
 	vm      *VM
 	eval    exprvm.VM
-	env     map[string]any
+	env     map[string]any // the environment of the step being run
+	envs    map[*compiler.Object]map[string]any
+	modes   map[string]any // mode names, boxed once
 	ctx     *stdlib.Context
 	lineage recentLineage
 	step    step
 }
 
 func newWorker(v *VM) *worker {
-	w := &worker{vm: v, env: map[string]any{}, ctx: &stdlib.Context{}}
-	w.env[stdlib.ContextName] = w.ctx
+	w := &worker{vm: v, ctx: &stdlib.Context{}, envs: map[*compiler.Object]map[string]any{},
+		modes: map[string]any{}}
 	w.ctx.Current = func(field string) any { return w.env[field] }
+	w.eval.MemoryBudget = v.opts.MemoryBudget
 	return w
+}
+
+// envFor returns the environment map of an object type, creating it
+// with the names that never change: the lineage context and the enum
+// values.
+func (w *worker) envFor(obj *compiler.Object) map[string]any {
+	env := w.envs[obj]
+	if env == nil {
+		env = map[string]any{stdlib.ContextName: w.ctx}
+		for name, val := range obj.EnumValues {
+			env[name] = val
+		}
+		w.envs[obj] = env
+	}
+	return env
+}
+
+func (w *worker) boxMode(mode string) any {
+	boxed, ok := w.modes[mode]
+	if !ok {
+		boxed = mode
+		w.modes[mode] = boxed
+	}
+	return boxed
 }
 
 // runObject runs the steps of one object due this instant: its spawn,
@@ -71,22 +99,20 @@ func (w *worker) runObject(inst *instance, now time.Time) {
 // bindEnv loads the object's memory and the step's names into the
 // expression environment.
 func (w *worker) bindEnv(s *step) {
-	obj := s.inst.typ
-	env := w.env
-	for name, val := range obj.EnumValues {
-		env[name] = val
-	}
-	for i, f := range obj.Fields {
+	inst := s.inst
+	env := w.envFor(inst.typ)
+	w.env = env
+	for i, f := range inst.typ.Fields {
 		env[f.Name] = s.fields[i]
 	}
-	env[compiler.NowName] = s.now
-	env[compiler.ModeName] = s.mode
-	env[compiler.SelfName] = s.inst.addr
-	env[compiler.IDName] = s.inst.id
+	env[compiler.NowName] = w.vm.nowBoxed
+	env[compiler.ModeName] = w.boxMode(s.mode)
+	env[compiler.SelfName] = inst.addrBoxed
+	env[compiler.IDName] = inst.idBoxed
 	w.ctx.Now = s.now
-	w.lineage = recentLineage{db: w.vm.db, addr: s.inst.addr}
-	if s.inst.rec != nil {
-		w.lineage.born = s.inst.rec.Born
+	w.lineage = recentLineage{db: w.vm.db, addr: inst.addr, pending: inst.out.recent}
+	if inst.rec != nil {
+		w.lineage.born = inst.rec.Born
 	}
 	w.ctx.Lineage = &w.lineage
 }
