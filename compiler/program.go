@@ -101,7 +101,7 @@ type Mode struct {
 	// Guard evaluates every rule condition in one expression and yields
 	// the 1-based index in Rules of the first that holds, or 0. A cycle
 	// in which no rule fires then costs one evaluation.
-	Guard *Expr
+	Guard     *Expr
 	Handlers  map[string]*Handler
 	WakeOn    []*Wake
 	WakeAfter time.Duration // 0: none

@@ -45,11 +45,11 @@ func benchVM(b *testing.B) (*VM, *instance) {
 
 // sensor is hand-written Go with the same rules as benchSource.
 type sensor struct {
-	temp        float64
-	count       int
-	alert       bool
-	level       int
-	note        string
+	temp  float64
+	count int
+	alert bool
+	level int
+	note  string
 }
 
 //go:noinline

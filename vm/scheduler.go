@@ -18,7 +18,7 @@ type instance struct {
 	// addrBoxed and idBoxed are addr and id as interface values, made
 	// once so that binding them for each step does not allocate.
 	addrBoxed, idBoxed any
-	rec  *objectRecord // latest committed state; nil before the spawn step
+	rec                *objectRecord // latest committed state; nil before the spawn step
 
 	spawn *spawnRequest // pending spawn step
 	inbox []message
@@ -32,7 +32,7 @@ type instance struct {
 	// window holds the object's entries in go-memdb's recent window,
 	// oldest first, so that eviction needs no lookup.
 	window []*recentEntry
-	ready       bool   // queued for the current round
+	ready  bool // queued for the current round
 
 	out roundOutput
 }

@@ -78,7 +78,7 @@ type VM struct {
 	// time as an interface value, shared by all steps of the round.
 	now      time.Time
 	nowBoxed any
-	mu  sync.Mutex
+	mu       sync.Mutex
 }
 
 // New creates a VM for prog.
