@@ -197,11 +197,21 @@ func (c *compiler) compileObjectBody(decl *grammar.ObjectDecl) {
 }
 
 func (c *compiler) compileMigration(obj *Object, md *grammar.MigrateDecl) {
-	if _, ok := obj.FieldIndex[md.Field]; !ok {
-		c.errorf(md.Pos, "migrate names unknown field %q%s", md.Field, suggest(md.Field, fieldNames(obj)))
+	if _, dup := obj.Migrations[md.Field]; dup {
+		c.errorf(md.Pos, "field %q already has a migration", md.Field)
 		return
 	}
 	m := &Migration{Field: md.Field, From: md.From, Pos: md.Pos}
+	if _, ok := obj.FieldIndex[md.Field]; !ok {
+		if md.From != "" || md.Value != nil {
+			c.errorf(md.Pos, "migrate names unknown field %q%s; to drop a stored field, write "+
+				"migrate %s alone", md.Field, suggest(md.Field, fieldNames(obj)), md.Field)
+			return
+		}
+		m.Drop = true
+		obj.Migrations[md.Field] = m
+		return
+	}
 	if m.From == "" {
 		m.From = md.Field
 	}

@@ -87,7 +87,9 @@ type Migration struct {
 	Field string
 	From  string // the stored field to read, when renamed
 	Value *Expr  // computes the new value from "old"; nil copies it
-	Pos   grammar.Position
+	// Drop says the stored field Field is no longer wanted.
+	Drop bool
+	Pos  grammar.Position
 }
 
 // Mode is one mode's behaviour: its cadence, rules, handlers and, for

@@ -17,6 +17,7 @@ const (
 	KindRejected = "rejected" // a step was rejected and committed nothing else
 	KindSkipped  = "skipped"  // an emit, send or spawn did not run in inquiry
 	KindMissed   = "missed"   // cycle ticks were missed
+	KindDrop     = "drop"     // a program upgrade removed a stored field
 )
 
 // Step kinds.
@@ -26,6 +27,7 @@ const (
 	StepTimer   = "timer"
 	StepCycle   = "cycle"
 	StepAPI     = "api"
+	StepUpgrade = "upgrade"
 )
 
 // Entry is one lineage record. A committed step writes one entry per

@@ -16,7 +16,23 @@ import (
 // object's sequence numbers start at 1 and have no gaps, and that every
 // value fits its field's type.
 func Replay(prog *compiler.Program, entries []Entry) (map[string]ObjectState, error) {
+	return ReplayFrom(prog, nil, entries)
+}
+
+// ReplayFrom is Replay starting from base states, such as the snapshots
+// that compacted lineage folds into: an object with a base state
+// continues from its Seq.
+func ReplayFrom(prog *compiler.Program, base map[string]ObjectState,
+	entries []Entry) (map[string]ObjectState, error) {
 	states := map[string]*ObjectState{}
+	for addr, st := range base {
+		copied := st
+		copied.Memory = map[string]any{}
+		for k, v := range st.Memory {
+			copied.Memory[k] = v
+		}
+		states[addr] = &copied
+	}
 	for i := range entries {
 		e := &entries[i]
 		st := states[e.Object]
@@ -52,13 +68,21 @@ func applyEntry(prog *compiler.Program, st *ObjectState, e *Entry) error {
 		}
 		slot, ok := obj.FieldIndex[e.Field]
 		if !ok {
-			return fmt.Errorf("unknown field %q of %s", e.Field, st.Type)
+			// A field of an earlier program version: kept until its
+			// upgrade entry drops or moves it.
+			st.Memory[e.Field] = e.New
+			return nil
 		}
 		val, err := compiler.Convert(e.New, obj.Fields[slot].Type)
+		if err != nil && e.Version != obj.Version {
+			val, err = e.New, nil // an earlier version's type; an upgrade entry follows
+		}
 		if err != nil {
 			return fmt.Errorf("field %s: %w", e.Field, err)
 		}
 		st.Memory[e.Field] = val
+	case KindDrop:
+		delete(st.Memory, e.Field)
 	case KindMode:
 		mode, _ := e.New.(string)
 		st.Mode = mode
@@ -68,6 +92,29 @@ func applyEntry(prog *compiler.Program, st *ObjectState, e *Entry) error {
 		}
 	}
 	return nil
+}
+
+// DecodeMemory converts memory decoded from JSON to the Go types of the
+// fields of object type typ.
+func DecodeMemory(prog *compiler.Program, typ string, raw map[string]any) (map[string]any, error) {
+	obj := prog.Objects[typ]
+	if obj == nil {
+		return nil, fmt.Errorf("unknown object type %q", typ)
+	}
+	out := make(map[string]any, len(raw))
+	for name, v := range raw {
+		slot, ok := obj.FieldIndex[name]
+		if !ok {
+			out[name] = plainJSON(v)
+			continue
+		}
+		val, err := fromJSON(plainJSON(v), obj.Fields[slot].Type)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", name, err)
+		}
+		out[name] = val
+	}
+	return out, nil
 }
 
 // DecodeLineage reads JSON Lines lineage, converting each value to the
@@ -104,15 +151,24 @@ func DecodeEntry(prog *compiler.Program, line []byte) (Entry, error) {
 	}
 	slot, ok := obj.FieldIndex[e.Field]
 	if !ok {
-		return Entry{}, fmt.Errorf("unknown field %q of %s", e.Field, typ)
+		// A field an earlier program version had.
+		e.Old, e.New = plainJSON(e.Old), plainJSON(e.New)
+		return e, nil
 	}
 	t := obj.Fields[slot].Type
 	var err error
+	rawOld, rawNew := e.Old, e.New
 	if e.Old, err = fromJSON(e.Old, t); err != nil {
-		return Entry{}, fmt.Errorf("old value of %s: %w", e.Field, err)
+		if e.Version == obj.Version {
+			return Entry{}, fmt.Errorf("old value of %s: %w", e.Field, err)
+		}
+		e.Old = plainJSON(rawOld)
 	}
 	if e.New, err = fromJSON(e.New, t); err != nil {
-		return Entry{}, fmt.Errorf("new value of %s: %w", e.Field, err)
+		if e.Version == obj.Version {
+			return Entry{}, fmt.Errorf("new value of %s: %w", e.Field, err)
+		}
+		e.New = plainJSON(rawNew)
 	}
 	return e, nil
 }

@@ -29,6 +29,10 @@ type instance struct {
 	cycleGen    uint64 // a cycle event with another generation is stale
 	wakeGen     uint64
 	seq         uint64 // the latest lineage sequence number
+	// cycleDue and wakeDue are the object's scheduled cycle and wake
+	// events, nil when none is pending.
+	cycleDue, wakeDue *dueEvent
+
 	// window holds the object's entries in go-memdb's recent window,
 	// oldest first, so that eviction needs no lookup.
 	window []*recentEntry
@@ -51,6 +55,7 @@ type spawnRequest struct {
 }
 
 type timerState struct {
+	event  *dueEvent // the scheduled firing
 	id     uint64
 	timer  *compiler.Timer
 	due    time.Time
@@ -118,6 +123,9 @@ type scheduler struct {
 	events eventHeap
 	order  uint64
 	ready  []*instance
+	// changed holds the addresses of objects that had work since the
+	// last checkpoint.
+	changed map[string]bool
 }
 
 func (s *scheduler) push(e *dueEvent) {
@@ -127,6 +135,10 @@ func (s *scheduler) push(e *dueEvent) {
 }
 
 func (s *scheduler) markReady(inst *instance) {
+	if s.changed == nil {
+		s.changed = map[string]bool{}
+	}
+	s.changed[inst.addr] = true
 	if !inst.ready {
 		inst.ready = true
 		s.ready = append(s.ready, inst)
@@ -147,6 +159,20 @@ func (s *scheduler) collectDue(t time.Time) {
 		e := heap.Pop(&s.events).(*dueEvent)
 		e.inst.due = append(e.inst.due, e)
 		s.markReady(e.inst)
+	}
+}
+
+// track remembers a scheduled event on its object, for checkpoints.
+func (inst *instance) track(e *dueEvent) {
+	switch e.kind {
+	case eventCycle:
+		inst.cycleDue = e
+	case eventWake:
+		inst.wakeDue = e
+	case eventTimer:
+		if t := inst.timers[e.timer]; t != nil {
+			t.event = e
+		}
 	}
 }
 
@@ -288,6 +314,7 @@ func (v *VM) mergeRound(batch []*instance) error {
 		entries = append(entries, out.entries...)
 		for _, e := range out.schedule {
 			v.sched.push(e)
+			inst.track(e)
 		}
 		if v.opts.OnEvent != nil {
 			for _, ev := range out.events {

@@ -78,6 +78,12 @@ func (w *worker) runObject(inst *instance, now time.Time) {
 	due := inst.due
 	inst.due = nil
 	for _, e := range due {
+		if inst.cycleDue == e {
+			inst.cycleDue = nil
+		}
+		if inst.wakeDue == e {
+			inst.wakeDue = nil
+		}
 		switch e.kind {
 		case eventCycle:
 			if e.gen == inst.cycleGen {

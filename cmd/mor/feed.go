@@ -26,6 +26,9 @@ func (r *runner) feed() error {
 		}
 		if err == nil {
 			r.records++
+			if err := r.checkpoint(false); err != nil {
+				return err
+			}
 			continue
 		}
 		var inputErr *input.Error
@@ -47,8 +50,14 @@ func (r *runner) nextRecord() (input.Record, error) {
 		r.first = nil
 		return rec, err
 	}
-	return r.reader.Next()
+	rec, err := r.reader.Next()
+	if !isEOF(err) {
+		r.position++
+	}
+	return rec, err
 }
+
+func isEOF(err error) bool { return errors.Is(err, io.EOF) }
 
 // recordError is a problem with one record found after decoding: an
 // unknown address or message, a bad argument, or a timestamp that goes

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mor-lang/mor/input"
+	"github.com/mor-lang/mor/store"
 	"github.com/spf13/cobra"
 )
 
@@ -22,11 +23,11 @@ type lineageFilter struct {
 }
 
 func newLineageCommand() *cobra.Command {
-	var kind, cause, since, until, asOf string
+	var kind, cause, since, until, asOf, data string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "lineage FILE [OBJECT[.FIELD]]",
-		Short: "Read and filter a lineage file written by mor run --lineage",
+		Use:   "lineage {FILE | --data DIR} [OBJECT[.FIELD]]",
+		Short: "Read and filter lineage from a file written by mor run --lineage, or a data directory",
 		Long: `lineage prints the entries of a lineage file, optionally only those of one
 object (Station/seattle) or one field (Station/seattle.alert), of one kind
 (set, mode, rejected, skipped, missed), of one cause (a rule, message or
@@ -34,11 +35,21 @@ timer name), or within a time range.
 
 With --as-of T it prints each object's memory and mode as they were at time T
 instead, rebuilt from the entries up to T.`,
-		Args: cobra.RangeArgs(1, 2),
+		Args: cobra.RangeArgs(0, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := lineageFilter{kind: kind, cause: cause}
-			if len(args) == 2 {
-				f.object, f.field = splitObjectField(args[1])
+			source := ""
+			switch {
+			case data == "" && len(args) == 0:
+				return fmt.Errorf("lineage needs a lineage FILE or --data DIR")
+			case data == "":
+				source, args = args[0], args[1:]
+			}
+			if len(args) > 1 {
+				return fmt.Errorf("unexpected argument %q", args[1])
+			}
+			if len(args) == 1 {
+				f.object, f.field = splitObjectField(args[0])
 			}
 			var err error
 			for _, p := range []struct {
@@ -53,7 +64,7 @@ instead, rebuilt from the entries up to T.`,
 					return fmt.Errorf("invalid %s: %v", p.name, err)
 				}
 			}
-			entries, err := readLineageFile(args[0])
+			entries, err := readLineageSource(source, data)
 			if err != nil {
 				return err
 			}
@@ -69,6 +80,7 @@ instead, rebuilt from the entries up to T.`,
 	cmd.Flags().StringVar(&until, "until", "", "only entries at or before `TIME`")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "print memory as it was at `TIME`")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON Lines")
+	cmd.Flags().StringVar(&data, "data", "", "read the lineage kept in data directory `DIR`")
 	return cmd
 }
 
@@ -94,6 +106,27 @@ type rawEntry struct {
 	Field  string         `json:"field"`
 	Fields map[string]any `json:"-"`
 	line   []byte
+}
+
+func readLineageSource(path, data string) ([]rawEntry, error) {
+	if data == "" {
+		return readLineageFile(path)
+	}
+	s, err := store.Open(data, store.Options{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	var buf bytes.Buffer
+	err = s.EachLineage(func(line []byte) error {
+		buf.Write(line)
+		buf.WriteByte('\n')
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return readLineage(&buf, s.Path())
 }
 
 func readLineageFile(path string) ([]rawEntry, error) {

@@ -7,6 +7,10 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
+
+	"github.com/mor-lang/mor/compiler"
+	"github.com/mor-lang/mor/store"
 
 	"github.com/mor-lang/mor/vm"
 	"github.com/spf13/cobra"
@@ -43,17 +47,26 @@ func writeStates(w io.Writer, states []vm.ObjectState) error {
 }
 
 func newReplayCommand() *cobra.Command {
-	var lineagePath, statePath string
+	var lineagePath, statePath, data string
 	cmd := &cobra.Command{
-		Use:   "replay FILE... --lineage LINEAGE [--state STATE]",
+		Use:   "replay {FILE... --lineage LINEAGE [--state STATE] | --data DIR}",
 		Short: "Rebuild memory from a lineage file and compare it with a run's final state",
 		Long: `replay rebuilds every object's memory and mode from lineage alone, checking that
 each object's sequence numbers have no gaps and that every value fits the
 program's types. It prints the rebuilt state as JSON Lines, in the format of
 mor run --state. With --state FILE it compares the rebuilt state with that
-file instead and exits with status 1 on any difference.`,
-		Args: cobra.MinimumNArgs(1),
+file instead and exits with status 1 on any difference.
+
+With --data DIR it rebuilds memory from the directory's snapshots and
+lineage, with the program recorded there, and compares it with the stored
+memory.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if data != "" {
+				return replayData(data, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			}
+			if len(args) == 0 {
+				return fmt.Errorf("replay needs .mor files and --lineage FILE, or --data DIR")
+			}
 			if lineagePath == "" {
 				return fmt.Errorf("replay needs --lineage FILE")
 			}
@@ -62,6 +75,7 @@ file instead and exits with status 1 on any difference.`,
 	}
 	cmd.Flags().StringVar(&lineagePath, "lineage", "", "lineage `FILE` written by mor run --lineage")
 	cmd.Flags().StringVar(&statePath, "state", "", "state `FILE` written by mor run --state to compare with")
+	cmd.Flags().StringVar(&data, "data", "", "rebuild and check the data directory `DIR`")
 	return cmd
 }
 
@@ -97,11 +111,81 @@ func replay(files []string, lineagePath, statePath string, stdout, stderr io.Wri
 	return compareStates(statePath, buf.Bytes(), len(entries), stdout, stderr)
 }
 
+// replayData rebuilds a data directory's memory from its snapshots and
+// lineage and compares it with the stored memory.
+func replayData(dir string, stdout, stderr io.Writer) error {
+	s, err := openReadOnly(dir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	prog, err := loadStoredProgram(s)
+	if err != nil {
+		return err
+	}
+	base, err := snapshotStates(prog, s)
+	if err != nil {
+		return err
+	}
+	var entries []vm.Entry
+	err = s.EachLineage(func(line []byte) error {
+		e, err := vm.DecodeEntry(prog, line)
+		entries = append(entries, e)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.Path(), err)
+	}
+	rebuilt, err := vm.ReplayFrom(prog, base, entries)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.Path(), err)
+	}
+	img, err := s.Load()
+	if err != nil {
+		return err
+	}
+	var stored, got []vm.ObjectState
+	for _, im := range img.Objects {
+		if im.Exists {
+			stored = append(stored, imageState(im))
+		}
+	}
+	for _, st := range rebuilt {
+		got = append(got, st)
+	}
+	var storedBuf, gotBuf bytes.Buffer
+	writeStates(&storedBuf, stored)
+	writeStates(&gotBuf, got)
+	return compareStateBytes(storedBuf.Bytes(), gotBuf.Bytes(), s.Path(), len(entries), stdout, stderr)
+}
+
+func snapshotStates(prog *compiler.Program, s *store.Store) (map[string]vm.ObjectState, error) {
+	snaps, err := s.Snapshots()
+	if err != nil {
+		return nil, err
+	}
+	base := map[string]vm.ObjectState{}
+	for addr, snap := range snaps {
+		typ, _, _ := strings.Cut(addr, "/")
+		mem, err := vm.DecodeMemory(prog, typ, snap.Memory)
+		if err != nil {
+			return nil, fmt.Errorf("snapshot of %s: %w", addr, err)
+		}
+		base[addr] = vm.ObjectState{Addr: addr, Type: typ, Mode: snap.Mode, Seq: snap.Seq, Memory: mem}
+	}
+	return base, nil
+}
+
 func compareStates(statePath string, rebuilt []byte, entries int, stdout, stderr io.Writer) error {
 	stored, err := os.ReadFile(statePath)
 	if err != nil {
 		return err
 	}
+	return compareStateBytes(stored, rebuilt, statePath, entries, stdout, stderr)
+}
+
+func compareStateBytes(stored, rebuilt []byte, statePath string, entries int, stdout,
+	stderr io.Writer) error {
 	want := splitByObject(stored)
 	got := splitByObject(rebuilt)
 	differences := 0

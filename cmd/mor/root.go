@@ -45,7 +45,12 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckCommand(), newRunCommand(), newLineageCommand(), newReplayCommand())
+	root.AddCommand(newCheckCommand(), newRunCommand(), newLineageCommand(), newReplayCommand(),
+		newStateCommand(), newQueryCommand(), newInquiriesCommand(),
+		newSendCommand("send --data DIR OBJECT MESSAGE [name=value...]",
+			"Queue a message for an object in a data directory", ""),
+		newSendCommand("answer --data DIR OBJECT [name=value...]",
+			"Answer an object's open question by queuing an answer message", "answer"))
 	return root
 }
 

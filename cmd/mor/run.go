@@ -12,6 +12,7 @@ import (
 
 	"github.com/mor-lang/mor/compiler"
 	"github.com/mor-lang/mor/input"
+	"github.com/mor-lang/mor/store"
 	"github.com/mor-lang/mor/vm"
 	"github.com/spf13/cobra"
 )
@@ -25,6 +26,8 @@ type runOptions struct {
 	args       []string
 	lineage    string
 	state      string
+	data       string
+	retain     int
 	clock      string
 	start      string
 	forTime    string
@@ -69,6 +72,10 @@ lineage as JSON Lines.`,
 	f.StringVar(&o.timeColumn, "time-column", "", "`COLUMN` holding each row's timestamp")
 	f.StringArrayVar(&o.args, "arg", nil, "read parameter from another column: `param=column` (repeatable)")
 	f.StringVar(&o.lineage, "lineage", "", "write the full lineage as JSON Lines to `FILE`")
+	f.StringVar(&o.data, "data", "", "keep objects, lineage, timers and the input position in `DIR`, "+
+		"and resume from it")
+	f.IntVar(&o.retain, "retain", 0, "with --data, keep this many lineage entries per object and "+
+		"compact older ones into a snapshot (0 keeps all)")
 	f.StringVar(&o.state, "state", "", "write every object's final memory and mode as JSON Lines to `FILE`")
 	f.StringVar(&o.clock, "clock", "virtual", "clock: virtual (jumps between due events) or real")
 	f.StringVar(&o.start, "start", "", "virtual clock start `TIME` (default: the first input timestamp, "+
@@ -89,7 +96,11 @@ func runProgram(files []string, o *runOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r, err := newRunner(prog, o, stdout, stderr)
+	sources, err := readSources(files)
+	if err != nil {
+		return err
+	}
+	r, err := newRunner(prog, sources, o, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -112,19 +123,35 @@ type runner struct {
 	stderr  io.Writer
 
 	records, skipped int
+	// position counts the input records read, good or bad.
+	position int
+	store    *store.Store
+	sources  map[string]string
 	// first is the first record, read ahead to find the start time.
 	first    *input.Record
 	firstErr error
 }
 
-func newRunner(prog *compiler.Program, o *runOptions, stdout, stderr io.Writer) (*runner, error) {
-	r := &runner{o: o, prog: prog, printer: newPrinter(stdout, o.quiet), stderr: stderr}
+func newRunner(prog *compiler.Program, sources map[string]string, o *runOptions, stdout,
+	stderr io.Writer) (*runner, error) {
+	r := &runner{o: o, prog: prog, printer: newPrinter(stdout, o.quiet), stderr: stderr,
+		sources: sources}
 	if err := r.openInput(); err != nil {
 		return nil, err
 	}
-	start, err := r.startTime()
+	resume, err := r.openData()
 	if err != nil {
+		r.close()
 		return nil, err
+	}
+	var start time.Time
+	if resume {
+		start = r.store.Meta().Now
+	} else {
+		if start, err = r.startTime(); err != nil {
+			r.close()
+			return nil, err
+		}
 	}
 	switch o.clock {
 	case "virtual":
@@ -135,18 +162,45 @@ func newRunner(prog *compiler.Program, o *runOptions, stdout, stderr io.Writer) 
 		return nil, fmt.Errorf("invalid --clock %q: use virtual or real", o.clock)
 	}
 	opts := vm.Options{Clock: r.clock, Workers: o.workers, OnEvent: r.printer.event}
+	var sinks teeSink
+	if r.store != nil {
+		sinks = append(sinks, r.store)
+	}
 	if o.lineage != "" {
 		f, err := os.Create(o.lineage)
 		if err != nil {
+			r.close()
 			return nil, err
 		}
 		r.sinkOut, r.sink = f, vm.NewJSONLinesSink(f)
-		opts.Sink = r.sink
+		sinks = append(sinks, r.sink)
+	}
+	if len(sinks) > 0 {
+		opts.Sink = sinks
 	}
 	if r.machine, err = vm.New(prog, opts); err != nil {
+		r.close()
 		return nil, err
 	}
+	if resume {
+		if err := r.resume(); err != nil {
+			r.close()
+			return nil, err
+		}
+	}
 	return r, nil
+}
+
+func readSources(files []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		out[f] = string(b)
+	}
+	return out, nil
 }
 
 func (r *runner) openInput() error {
@@ -186,6 +240,7 @@ func (r *runner) startTime() (time.Time, error) {
 		rec, err := r.reader.Next()
 		if err == nil || !errors.Is(err, io.EOF) {
 			r.first, r.firstErr = &rec, err
+			r.position++
 		}
 		if err == nil && rec.HasTime {
 			return rec.At, nil
@@ -197,6 +252,10 @@ func (r *runner) startTime() (time.Time, error) {
 func (r *runner) close() {
 	if r.closer != nil {
 		r.closer.Close()
+	}
+	if r.store != nil {
+		r.store.Close()
+		r.store = nil
 	}
 	if r.sink != nil {
 		r.sink.Flush()
@@ -233,6 +292,9 @@ func (r *runner) runAfterInput() error {
 		if err != nil {
 			return fmt.Errorf("invalid --for: %v", err)
 		}
+		if _, err := r.runQuietSteps(now.Add(d)); err != nil {
+			return err
+		}
 		return m.RunUntil(now.Add(d))
 	case r.o.untilQuiet:
 		return r.runUntilQuiet(now)
@@ -251,7 +313,7 @@ func (r *runner) runUntilQuiet(now time.Time) error {
 		}
 		limit = now.Add(d)
 	}
-	quiet, err := r.machine.RunUntilQuiet(limit)
+	quiet, err := r.runQuietSteps(limit)
 	if err != nil {
 		return err
 	}
@@ -260,6 +322,28 @@ func (r *runner) runUntilQuiet(now time.Time) error {
 			"stopped there (raise --quiet-limit or use --for)\n", formatTime(limit), r.o.quietLimit)
 	}
 	return nil
+}
+
+// runQuietSteps runs one due instant at a time until nothing is
+// scheduled or the clock would pass limit, offering the data directory a
+// commit between instants.
+func (r *runner) runQuietSteps(limit time.Time) (bool, error) {
+	m := r.machine
+	for {
+		next, ok := m.NextDue()
+		if !ok {
+			return true, nil
+		}
+		if next.After(limit) {
+			return false, nil
+		}
+		if err := m.RunUntil(next); err != nil {
+			return false, err
+		}
+		if err := r.checkpoint(false); err != nil {
+			return false, err
+		}
+	}
 }
 
 // parseLongDuration accepts a duration literal or a whole number of
@@ -293,10 +377,16 @@ func (r *runner) runForever() error {
 		if err := r.machine.RunUntil(next); err != nil {
 			return err
 		}
+		if err := r.checkpoint(false); err != nil {
+			return err
+		}
 	}
 }
 
 func (r *runner) finish() error {
+	if err := r.checkpoint(true); err != nil {
+		return err
+	}
 	if r.sink != nil {
 		if err := r.sink.Flush(); err != nil {
 			return err

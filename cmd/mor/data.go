@@ -1,0 +1,96 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/mor-lang/mor/compiler"
+	"github.com/mor-lang/mor/store"
+	"github.com/mor-lang/mor/vm"
+)
+
+// teeSink writes lineage to several sinks.
+type teeSink []vm.Sink
+
+func (t teeSink) Write(entries []vm.Entry) error {
+	var errs []error
+	for _, s := range t {
+		errs = append(errs, s.Write(entries))
+	}
+	return errors.Join(errs...)
+}
+
+// openData opens the run's data directory and, when it already holds a
+// run, returns where that run stopped.
+func (r *runner) openData() (resume bool, err error) {
+	if r.o.data == "" {
+		return false, nil
+	}
+	r.store, err = store.Open(r.o.data, store.Options{})
+	if err != nil {
+		return false, err
+	}
+	if r.o.retain > 0 {
+		r.store.SetRetain(r.o.retain)
+	}
+	r.store.SetProgram(r.sources)
+	if r.store.Empty() {
+		return false, nil
+	}
+	meta := r.store.Meta()
+	if meta.Input.Path != "" && r.o.input != "" && meta.Input.Path != r.o.input {
+		return false, fmt.Errorf("data directory %s was fed from %s, not %s; use the same --input "+
+			"to resume, or another --data directory", r.o.data, meta.Input.Path, r.o.input)
+	}
+	return true, nil
+}
+
+// resume restores the VM from the data directory and skips the input
+// records the stored run already consumed.
+func (r *runner) resume() error {
+	img, err := r.store.Load()
+	if err != nil {
+		return err
+	}
+	if err := r.machine.Restore(img); err != nil {
+		return fmt.Errorf("resuming from %s: %w", r.store.Path(), err)
+	}
+	skip := r.store.Meta().Input.Records
+	for r.reader != nil && r.position < skip {
+		if _, err := r.reader.Next(); err != nil && isEOF(err) {
+			return fmt.Errorf("%s has only %d records, but the data directory already consumed %d",
+				r.o.input, r.position, skip)
+		}
+		r.position++
+	}
+	return nil
+}
+
+// checkpoint offers the store a commit point.
+func (r *runner) checkpoint(final bool) error {
+	if r.store == nil {
+		return nil
+	}
+	pos := store.InputPosition{Path: r.o.input, Records: r.position}
+	if r.o.input == "" {
+		pos = r.store.Meta().Input
+	}
+	if final {
+		return r.store.Commit(r.machine, pos)
+	}
+	_, err := r.store.MaybeCommit(r.machine, pos)
+	return err
+}
+
+// loadStoredProgram compiles the program recorded in a data directory.
+func loadStoredProgram(s *store.Store) (*compiler.Program, error) {
+	meta := s.Meta()
+	if len(meta.Program) == 0 {
+		return nil, fmt.Errorf("%s records no program; run mor run --data first", s.Path())
+	}
+	var sources []compiler.Source
+	for name, text := range meta.Program {
+		sources = append(sources, compiler.Source{Name: name, Text: text})
+	}
+	return compiler.CompileSources(sources...)
+}
