@@ -160,10 +160,8 @@ func (c *compiler) compileMemory(obj *Object, block *grammar.MemoryBlock) {
 		}
 		obj.FieldIndex[f.Name] = len(obj.Fields)
 		obj.Fields = append(obj.Fields, f)
-		if f.Type.Kind == Enum {
-			for _, v := range f.Type.Values {
-				obj.EnumValues[v] = v
-			}
+		for name, v := range enumValuesOf(f.Type, map[*RecordType]bool{}) {
+			obj.EnumValues[name] = v.(string)
 		}
 	}
 	for name := range obj.FieldIndex {
@@ -217,7 +215,10 @@ func (c *compiler) compileMigration(obj *Object, md *grammar.MigrateDecl) {
 	}
 	if md.Value != nil {
 		f := obj.Fields[obj.FieldIndex[md.Field]]
-		sc := &scope{object: obj, noFields: true, extra: map[string]any{"old": nil}}
+		// The stored type of "old" is known only when a data directory
+		// opens, so the expression is checked as if old had the new
+		// field's type; arithmetic and conversions work on either.
+		sc := &scope{object: obj, noFields: true, extra: map[string]any{"old": f.Type.sample()}}
 		m.Value = c.compileExpr(&md.Value.Expr, sc, f.Type, false)
 	}
 	obj.Migrations[md.Field] = m

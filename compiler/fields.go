@@ -21,7 +21,11 @@ func (c *compiler) compileField(fd *grammar.Field, obj *Object, slot int) *Field
 		c.compileConstraint(f, con)
 	}
 	if obj == nil {
-		c.compileFieldExprs(f, &scope{extra: map[string]any{"value": t.sample()}})
+		extra := map[string]any{"value": t.sample()}
+		for name, v := range enumValuesOf(t, map[*RecordType]bool{}) {
+			extra[name] = v
+		}
+		c.compileFieldExprs(f, &scope{extra: extra})
 	}
 	return f
 }
@@ -149,7 +153,12 @@ func (c *compiler) compileDefaults(obj *Object) {
 func (c *compiler) compileFieldExprs(f *Field, sc *scope) {
 	fd := f.decl
 	if fd.Default != nil {
-		dsc := &scope{object: sc.object, noFields: true}
+		dsc := &scope{object: sc.object, noFields: true, extra: map[string]any{}}
+		for name, v := range sc.extra {
+			if name != "value" {
+				dsc.extra[name] = v
+			}
+		}
 		f.Default = c.compileExpr(&fd.Default.Expr, dsc, f.Type, false)
 	}
 	for _, con := range fd.Constraints {
@@ -187,7 +196,11 @@ func CheckValue(f *Field, v any) string {
 			Format(f.Range.Hi))
 	}
 	if f.MaxLen > 0 && size(v) > f.MaxLen {
-		return fmt.Sprintf("%s has %d elements, more than max %d", f.Name, size(v), f.MaxLen)
+		unit := "elements"
+		if f.Type.Kind == String {
+			unit = "characters"
+		}
+		return fmt.Sprintf("%s has %d %s, more than max %d", f.Name, size(v), unit, f.MaxLen)
 	}
 	if f.Type.Kind == Enum && !f.Type.HasValue(v.(string)) {
 		return fmt.Sprintf("%q is not a value of %s %s", v, f.Name, f.Type)
@@ -206,4 +219,29 @@ func size(v any) int {
 		return utf8.RuneCountInString(x)
 	}
 	return 0
+}
+
+// enumValuesOf collects the enum value names reachable from a type: its
+// own values, and those of record fields, list and map elements.
+func enumValuesOf(t *Type, seen map[*RecordType]bool) map[string]any {
+	out := map[string]any{}
+	switch t.Kind {
+	case Enum:
+		for _, v := range t.Values {
+			out[v] = v
+		}
+	case List, Map:
+		return enumValuesOf(t.Elem, seen)
+	case Record:
+		if seen[t.Record] {
+			return out
+		}
+		seen[t.Record] = true
+		for _, f := range t.Record.Fields {
+			for name, v := range enumValuesOf(f.Type, seen) {
+				out[name] = v
+			}
+		}
+	}
+	return out
 }

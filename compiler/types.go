@@ -85,6 +85,12 @@ func (t *Type) Zero() any {
 	if t.Optional {
 		return nil
 	}
+	if t.Kind == Record {
+		// A record starts with its fields' defaults.
+		if v, err := convertRecord(map[string]any{}, t.Record); err == nil {
+			return v
+		}
+	}
 	return t.sample()
 }
 

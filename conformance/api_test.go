@@ -217,7 +217,11 @@ func formatEvent(e vm.Event) string {
 		for i, k := range keys {
 			parts[i] = k + "=" + compiler.Format(e.Fields[k])
 		}
-		return fmt.Sprintf("%s  %s  emit %s  %s\n", ts, e.Object, e.Name, strings.Join(parts, " "))
+		line := fmt.Sprintf("%s  %s  emit %s", ts, e.Object, e.Name)
+		if len(parts) > 0 {
+			line += "  " + strings.Join(parts, " ")
+		}
+		return line + "\n"
 	case "mode":
 		line := fmt.Sprintf("%s  %s  mode %s -> %s", ts, e.Object, e.From, e.To)
 		if e.Reason != "" {
@@ -225,5 +229,5 @@ func formatEvent(e vm.Event) string {
 		}
 		return line + "\n"
 	}
-	return fmt.Sprintf("%s  %s  error %s: %s\n", ts, e.Object, e.Name, e.Reason)
+	return fmt.Sprintf("%s  %s  %s %s: %s\n", ts, e.Object, e.Kind, e.Name, e.Reason)
 }

@@ -51,6 +51,10 @@ func TestCases(t *testing.T) {
 }
 
 func runCase(t *testing.T, dir string) {
+	if _, err := os.Stat(filepath.Join(dir, "upgrade.mor")); err == nil {
+		runUpgradeCase(t, dir)
+		return
+	}
 	src := readFile(t, filepath.Join(dir, "case.mor"))
 	_, err := compiler.CompileSources(compiler.Source{Name: "case.mor", Text: src})
 	if err != nil {
@@ -198,4 +202,54 @@ func checkCLIErrors(t *testing.T, dir, want string) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// runUpgradeCase runs case.mor with a data directory, then resumes the
+// directory with upgrade.mor, the next version of the program, fed by
+// upgrade-input.jsonl if present. It compares the directory's lineage
+// with lineage.jsonl, or the failure of the second run with
+// upgrade-errors.txt.
+func runUpgradeCase(t *testing.T, dir string) {
+	data := filepath.Join(t.TempDir(), "data")
+	first := []string{"run", "case.mor", "--data", data, "--quiet"}
+	if inputPath(dir) != "" {
+		first = append(first, "--input", "input.jsonl")
+	}
+	first = append(first, caseFlags(t, dir)...)
+	if out, err := morIn(dir, first...); err != nil {
+		t.Fatalf("mor %s: %v\n%s", strings.Join(first, " "), err, out)
+	}
+	second := []string{"run", "upgrade.mor", "--data", data, "--quiet"}
+	if _, err := os.Stat(filepath.Join(dir, "upgrade-input.jsonl")); err == nil {
+		second = append(second, "--input", "upgrade-input.jsonl")
+	}
+	second = append(second, caseFlags(t, dir)...)
+	out, err := morIn(dir, second...)
+	errorsPath := filepath.Join(dir, "upgrade-errors.txt")
+	if _, statErr := os.Stat(errorsPath); statErr == nil || (*update && err != nil) {
+		if err == nil {
+			t.Fatalf("the upgraded run succeeded; upgrade-errors.txt expects it to fail")
+		}
+		compareGolden(t, errorsPath, strings.ReplaceAll(out, data, "DATA"))
+		return
+	}
+	if err != nil {
+		t.Fatalf("mor %s: %v\n%s", strings.Join(second, " "), err, out)
+	}
+	lineage, err := morIn(dir, "lineage", "--data", data, "--json")
+	if err != nil {
+		t.Fatalf("mor lineage: %v\n%s", err, lineage)
+	}
+	compareLineage(t, filepath.Join(dir, "lineage.jsonl"), []byte(lineage))
+	if out, err := morIn(dir, "replay", "--data", data); err != nil {
+		t.Errorf("mor replay --data after the upgrade: %v\n%s", err, out)
+	}
+}
+
+// morIn runs the mor command in dir and returns its combined output.
+func morIn(dir string, args ...string) (string, error) {
+	cmd := exec.Command(morBinary, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }

@@ -49,7 +49,9 @@ var constraintKeywords = map[string]bool{
 }
 
 type stopRule struct {
-	atBrace     bool // an opening brace at depth 0 ends the expression
+	atBrace bool // an opening brace at depth 0 ends the expression
+	// braceFirst lets an expression start with a brace, a map literal.
+	braceFirst  bool
 	atNewline   bool
 	atComma     bool
 	atRange     bool
@@ -59,11 +61,12 @@ type stopRule struct {
 
 var (
 	condStop    = stopRule{atBrace: true, description: "condition"}
-	lineStop    = stopRule{atBrace: true, atNewline: true, description: "expression"}
+	lineStop    = stopRule{atBrace: true, braceFirst: true, atNewline: true, description: "expression"}
 	argStop     = stopRule{atComma: true, description: "expression"}
 	valueStop   = stopRule{atNewline: true, keywords: map[string]bool{"to": true, "from": true}, description: "value"}
-	defaultStop = stopRule{atNewline: true, atBrace: true, keywords: constraintKeywords, description: "expression"}
-	boundStop   = stopRule{atNewline: true, atRange: true, keywords: constraintKeywords, description: "bound"}
+	defaultStop = stopRule{atNewline: true, atBrace: true, braceFirst: true, keywords: constraintKeywords,
+		description: "expression"}
+	boundStop = stopRule{atNewline: true, atRange: true, keywords: constraintKeywords, description: "bound"}
 )
 
 func (e *CondExpr) Parse(lex *lexer.PeekingLexer) error    { return e.scan(lex, condStop) }
@@ -120,7 +123,10 @@ func endsExpr(tok *lexer.Token, prev []*lexer.Token, depth int, rule stopRule) b
 	case "..":
 		return rule.atRange
 	case "{":
-		return rule.atBrace && len(prev) > 0 && !isOperator(prev[len(prev)-1])
+		if len(prev) == 0 {
+			return rule.atBrace && !rule.braceFirst
+		}
+		return rule.atBrace && !isOperator(prev[len(prev)-1])
 	}
 	if len(prev) == 0 {
 		return false

@@ -33,9 +33,17 @@ func ParseFile(filename, src string) (*File, error) {
 	return nil, ErrorList{convertError(filename, src, err)}
 }
 
+// checkNesting also reports a missing condition after "when" or "if",
+// which the parser would otherwise report far away, at the next item.
 func checkNesting(filename, src string) *Error {
 	depth := 0
-	for _, tok := range lexTokens(filename, src) {
+	tokens := lexTokens(filename, src)
+	for i, tok := range tokens {
+		if (tok.Value == "when" || tok.Value == "if") && tok.Type == identType &&
+			i+1 < len(tokens) && tokens[i+1].Value == "{" {
+			return &Error{Pos: tokens[i+1].Pos, Msg: fmt.Sprintf("missing condition after %q; "+
+				"write %s CONDITION { ... }", tok.Value, tok.Value)}
+		}
 		switch tok.Value {
 		case "(", "[", "{":
 			depth++
@@ -90,6 +98,9 @@ func keywordHint(src string, pos Position) *Error {
 		return nil
 	}
 	context, keywords := enclosingBlock(tokens[:at])
+	if keywords == nil {
+		return nil
+	}
 	for _, i := range []int{at, at - 1} {
 		if i < 0 || tokens[i].Type != identType || isKeyword(tokens[i].Value, keywords) {
 			continue
@@ -150,9 +161,20 @@ func tokenIndex(tokens []lexer.Token, offset int) int {
 // enclosingBlock names the innermost open block before the error and the
 // keywords that may start an item in it.
 func enclosingBlock(before []lexer.Token) (string, []string) {
-	depth := 0
+	depth, parens := 0, 0
 	for i := len(before) - 1; i >= 0; i-- {
 		switch before[i].Value {
+		case ")", "]":
+			parens++
+			continue
+		case "(", "[":
+			if parens == 0 {
+				// The error is inside an open parameter list or
+				// bracket, where keywords do not apply.
+				return "parentheses", nil
+			}
+			parens--
+			continue
 		case "}":
 			depth++
 			continue

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
@@ -59,8 +60,54 @@ func (w *worker) commit(s *step) {
 	if len(entries) > 0 || inst.rec == nil {
 		rec = w.newRecord(s)
 	}
+	if s.kind == StepCycle {
+		w.watchFlips(s)
+	}
 	w.write(s, entries, rec)
 	w.applyEffects(s, oldMode)
+}
+
+// flip follows one field that rules keep changing back and forth.
+type flip struct {
+	rule      string
+	lastCycle uint64
+	lastOld   any
+	count     int
+	warned    bool
+}
+
+// watchFlips counts, per field, consecutive cycles in which the same
+// rule set the field back to the value it had before its previous
+// change, and reports a warning event once a streak reaches
+// Options.FlipWarning.
+func (w *worker) watchFlips(s *step) {
+	inst := s.inst
+	inst.cycles++
+	for i, f := range inst.typ.Fields {
+		if !s.changed[i] {
+			continue
+		}
+		if inst.flips == nil {
+			inst.flips = map[int]*flip{}
+		}
+		fl := inst.flips[i]
+		old := inst.rec.Fields[i]
+		switch {
+		case fl == nil || fl.rule != s.causes[i] || fl.lastCycle+1 != inst.cycles ||
+			!compiler.Equal(s.fields[i], fl.lastOld):
+			fl = &flip{rule: s.causes[i], count: 1}
+			inst.flips[i] = fl
+		default:
+			fl.count++
+		}
+		fl.lastCycle, fl.lastOld = inst.cycles, old
+		if fl.count >= w.vm.opts.FlipWarning && !fl.warned {
+			fl.warned = true
+			s.events = append(s.events, Event{Time: s.now, Object: inst.addr, Kind: "warning",
+				Name: "rule " + fl.rule, Reason: fmt.Sprintf("rule %s has flipped %s back and forth "+
+					"in %d consecutive cycles", fl.rule, f.Name, fl.count)})
+		}
+	}
 }
 
 func (w *worker) newRecord(s *step) *objectRecord {

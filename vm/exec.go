@@ -88,14 +88,14 @@ func (s *step) setMode(mode, reason string) {
 }
 
 // skip records an emit, send or spawn that does not run in inquiry.
-func (s *step) skip(what, name string, pos string) {
-	s.skipped = append(s.skipped, Entry{Kind: KindSkipped, Cause: s.cause,
+func (s *step) skip(what, name, pos, cause string) {
+	s.skipped = append(s.skipped, Entry{Kind: KindSkipped, Cause: cause,
 		Reason: fmt.Sprintf("%s %s at %s not run in inquiry", what, name, pos)})
 }
 
 func (s *step) emit(a *compiler.Emit, cause string) error {
 	if s.mode == compiler.Inquiry {
-		s.skip("emit", a.Name, a.Pos.String())
+		s.skip("emit", a.Name, a.Pos.String(), cause)
 		return nil
 	}
 	fields, err := s.evalNamed(a.Fields)
@@ -134,7 +134,7 @@ func (s *step) targetAddr(typ string, id *compiler.Expr) (string, error) {
 
 func (s *step) send(a *compiler.Send, cause string) error {
 	if s.mode == compiler.Inquiry {
-		s.skip("send", a.Message, a.Pos.String())
+		s.skip("send", a.Message, a.Pos.String(), cause)
 		return nil
 	}
 	addr, err := s.targetAddr(a.Type, a.ID)
@@ -164,7 +164,7 @@ func (s *step) send(a *compiler.Send, cause string) error {
 
 func (s *step) spawn(a *compiler.Spawn, cause string) error {
 	if s.mode == compiler.Inquiry {
-		s.skip("spawn", a.Type, a.Pos.String())
+		s.skip("spawn", a.Type, a.Pos.String(), cause)
 		return nil
 	}
 	addr, err := s.targetAddr(a.Type, a.ID)
@@ -194,9 +194,10 @@ func (s *step) assign(a *compiler.Assign, cause string) error {
 		if err != nil {
 			return err
 		}
-		if raw, err = arith(a.Op, current, raw); err != nil {
+		delta := raw
+		if raw, err = arith(a.Op, current, delta); err != nil {
 			return &stepError{constraint: "arithmetic", field: a.Target.Field.Name, pos: a.Pos.String(),
-				msg: fmt.Sprintf("%s %s %s: %v", a.Target.Field.Name, a.Op, compiler.Format(raw), err)}
+				msg: fmt.Sprintf("%s %s %s: %v", a.Target.Field.Name, a.Op, compiler.Format(delta), err)}
 		}
 	}
 	val, err := compiler.Convert(raw, a.Target.Type)

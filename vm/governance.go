@@ -39,6 +39,26 @@ func (s *step) reject(f *compiler.Field, constraint string, val any, format stri
 }
 
 func (s *step) checkWrite(f *compiler.Field, old, val any) error {
+	if err := s.checkChange(f, old, val); err != nil {
+		return err
+	}
+	if err := s.checkValue(f, val); err != nil {
+		return err
+	}
+	if rl := f.RateLimit; rl != nil {
+		n := s.w.lineage.Changes(f.Name, s.now.Add(-rl.Per))
+		if n+1 > rl.N {
+			return s.reject(f, fmt.Sprintf("at most %d changes per %s", rl.N,
+				compiler.FormatDuration(rl.Per)), val, "%s already changed %d times in the last %s",
+				f.Name, n, compiler.FormatDuration(rl.Per))
+		}
+	}
+	return nil
+}
+
+// checkChange checks the constraints that compare a field's new value
+// with its old one, and applies them to the fields of records inside it.
+func (s *step) checkChange(f *compiler.Field, old, val any) error {
 	if f.Const {
 		return s.reject(f, "const", val, "%s is const: it is set at spawn only", f.Name)
 	}
@@ -50,9 +70,6 @@ func (s *step) checkWrite(f *compiler.Field, old, val any) error {
 		return s.reject(f, "written by "+f.WrittenBy, val, "%s is written by %s only, not by %s",
 			f.Name, f.WrittenBy, s.writer)
 	}
-	if err := s.checkValue(f, val); err != nil {
-		return err
-	}
 	if f.Monotonic && old != nil && compiler.Compare(val, old) < 0 {
 		return s.reject(f, "monotonic", val, "%s is monotonic: %s would decrease it from %s",
 			f.Name, compiler.Format(val), compiler.Format(old))
@@ -61,16 +78,32 @@ func (s *step) checkWrite(f *compiler.Field, old, val any) error {
 		return s.reject(f, "append only", val, "%s is append only: existing elements cannot "+
 			"change or be removed", f.Name)
 	}
-	if f.Transitions != nil && old != nil && !f.Transitions[old.(string)][val.(string)] {
+	if f.Transitions != nil && old != nil && val != nil && !f.Transitions[old.(string)][val.(string)] {
 		return s.reject(f, "transitions", val, "%s cannot go from %s to %s: that transition is "+
 			"not declared", f.Name, old, val)
 	}
-	if rl := f.RateLimit; rl != nil {
-		n := s.w.lineage.Changes(f.Name, s.now.Add(-rl.Per))
-		if n+1 > rl.N {
-			return s.reject(f, fmt.Sprintf("at most %d changes per %s", rl.N,
-				compiler.FormatDuration(rl.Per)), val, "%s already changed %d times in the last %s",
-				f.Name, n, compiler.FormatDuration(rl.Per))
+	return s.checkRecordChange(f, old, val)
+}
+
+// checkRecordChange applies the change constraints of a record's fields
+// (const, monotonic, append only, transitions, written by) to a write
+// of the record, so that r.x = v is governed like a field write.
+func (s *step) checkRecordChange(f *compiler.Field, old, val any) error {
+	if f.Type.Kind != compiler.Record {
+		return nil
+	}
+	oldRec, _ := old.(map[string]any)
+	newRec, _ := val.(map[string]any)
+	if oldRec == nil || newRec == nil {
+		return nil
+	}
+	for _, rf := range f.Type.Record.Fields {
+		o, n := oldRec[rf.Name], newRec[rf.Name]
+		if compiler.Equal(o, n) {
+			continue
+		}
+		if err := s.checkChange(rf, o, n); err != nil {
+			return wrapField(err, f.Name)
 		}
 	}
 	return nil

@@ -29,6 +29,11 @@ type instance struct {
 	cycleGen    uint64 // a cycle event with another generation is stale
 	wakeGen     uint64
 	seq         uint64 // the latest lineage sequence number
+	// cycles counts the object's cycle steps; flips follows fields that
+	// rules keep changing back and forth (see watchFlips).
+	cycles uint64
+	flips  map[int]*flip
+
 	// cycleDue and wakeDue are the object's scheduled cycle and wake
 	// events, nil when none is pending.
 	cycleDue, wakeDue *dueEvent
@@ -134,11 +139,15 @@ func (s *scheduler) push(e *dueEvent) {
 	heap.Push(&s.events, e)
 }
 
-func (s *scheduler) markReady(inst *instance) {
+func (s *scheduler) markChanged(addr string) {
 	if s.changed == nil {
 		s.changed = map[string]bool{}
 	}
-	s.changed[inst.addr] = true
+	s.changed[addr] = true
+}
+
+func (s *scheduler) markReady(inst *instance) {
+	s.markChanged(inst.addr)
 	if !inst.ready {
 		inst.ready = true
 		s.ready = append(s.ready, inst)
@@ -332,7 +341,7 @@ func (v *VM) mergeRound(batch []*instance) error {
 
 func (v *VM) deliverOutgoing(from *instance, out *roundOutput) {
 	for _, sp := range out.spawns {
-		if err := v.Spawn(sp.addr, sp.fields); err != nil {
+		if err := v.spawn(sp.addr, sp.fields, from.addr); err != nil {
 			v.reportDelivery(from, "spawn", sp.addr, err)
 		}
 	}

@@ -257,6 +257,7 @@ func (w *worker) runOneCycle(inst *instance, mode *compiler.Mode, now time.Time,
 			fire, err = w.condition(r.When)
 		}
 		if err != nil {
+			s.cause = r.Name
 			w.reject(s, withCause(err, "rule "+r.Name))
 			return
 		}
@@ -264,6 +265,7 @@ func (w *worker) runOneCycle(inst *instance, mode *compiler.Mode, now time.Time,
 			continue
 		}
 		if err := s.run(r.Body, r.Name); err != nil {
+			s.cause = r.Name
 			w.reject(s, withCause(err, "rule "+r.Name))
 			return
 		}
@@ -325,6 +327,14 @@ func (w *worker) runWakeAfter(inst *instance, now time.Time) {
 // finish checks governance and commits, or rejects.
 func (w *worker) finish(s *step) {
 	if err := s.checkGovernance(); err != nil {
+		// In a cycle, the rejection names the rule that wrote the field.
+		var se *stepError
+		if errors.As(err, &se) && s.kind == StepCycle {
+			root, _, _ := strings.Cut(se.field, ".")
+			if slot, ok := s.inst.typ.FieldIndex[root]; ok && s.causes[slot] != "" {
+				s.cause = s.causes[slot]
+			}
+		}
 		w.reject(s, err)
 		return
 	}

@@ -37,10 +37,16 @@ func (v *VM) upgradeFields(obj *compiler.Object, im *ObjectImage) ([]any, *upgra
 		return nil, nil, err
 	}
 	for name := range im.Fields {
-		if m := obj.Migrations[name]; m != nil && m.Drop {
-			changes = append(changes, Entry{Kind: KindDrop, Field: name, Old: im.Fields[name],
-				Cause: "field removed"})
+		if _, kept := obj.FieldIndex[name]; kept {
+			continue
 		}
+		cause := "field removed"
+		for _, m := range obj.Migrations {
+			if m.From == name && !m.Drop {
+				cause = "moved to " + m.Field
+			}
+		}
+		changes = append(changes, Entry{Kind: KindDrop, Field: name, Old: im.Fields[name], Cause: cause})
 	}
 	sort.SliceStable(changes, func(i, j int) bool { return changes[i].Field < changes[j].Field })
 	if len(changes) == 0 {
@@ -165,7 +171,7 @@ func (v *VM) recordUpgrades(notes []upgradeNote) {
 		}
 		inst.rec.Seq = inst.seq
 		inst.rec.Version = inst.typ.Version
-		v.sched.changed[inst.addr] = true
+		v.sched.markChanged(inst.addr)
 	}
 	if v.opts.Sink != nil && len(all) > 0 {
 		v.opts.Sink.Write(all)

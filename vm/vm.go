@@ -39,6 +39,10 @@ type Options struct {
 	// in expr-lang's units (roughly the elements it creates); 0 means
 	// DefaultMemoryBudget.
 	MemoryBudget uint
+	// FlipWarning is after how many consecutive cycles of a rule setting
+	// a field back and forth a warning event names the rule; 0 means
+	// DefaultFlipWarning.
+	FlipWarning int
 }
 
 // Defaults for Options.
@@ -47,6 +51,7 @@ const (
 	DefaultInboxLimit   = 10000
 	DefaultMaxActions   = 10000
 	DefaultMemoryBudget = 1_000_000
+	DefaultFlipWarning  = 10
 )
 
 // Event is something an object did that the caller may want to see: an
@@ -54,7 +59,7 @@ const (
 type Event struct {
 	Time   time.Time
 	Object string
-	// Kind is "emit" or "mode".
+	// Kind is "emit", "mode", "warning" or "error".
 	Kind string
 	// Name is the event name of an emit.
 	Name   string
@@ -99,6 +104,9 @@ func New(prog *compiler.Program, opts Options) (*VM, error) {
 	if opts.InboxLimit <= 0 {
 		opts.InboxLimit = DefaultInboxLimit
 	}
+	if opts.FlipWarning <= 0 {
+		opts.FlipWarning = DefaultFlipWarning
+	}
 	if opts.MemoryBudget == 0 {
 		opts.MemoryBudget = DefaultMemoryBudget
 	}
@@ -141,6 +149,10 @@ func (v *VM) ParseAddress(addr string) (*compiler.Object, string, error) {
 // not given take their defaults. The spawn step runs at the current
 // instant, when the VM next runs.
 func (v *VM) Spawn(addr string, fields map[string]any) error {
+	return v.spawn(addr, fields, "api")
+}
+
+func (v *VM) spawn(addr string, fields map[string]any, sender string) error {
 	obj, id, err := v.ParseAddress(addr)
 	if err != nil {
 		return err
@@ -156,7 +168,7 @@ func (v *VM) Spawn(addr string, fields map[string]any) error {
 	if inst == nil {
 		inst = v.newInstance(obj, id)
 	}
-	inst.spawn = &spawnRequest{fields: values, sender: "api"}
+	inst.spawn = &spawnRequest{fields: values, sender: sender}
 	v.sched.markReady(inst)
 	return nil
 }

@@ -37,11 +37,6 @@ func (r *runner) openData() (resume bool, err error) {
 	if r.store.Empty() {
 		return false, nil
 	}
-	meta := r.store.Meta()
-	if meta.Input.Path != "" && r.o.input != "" && meta.Input.Path != r.o.input {
-		return false, fmt.Errorf("data directory %s was fed from %s, not %s; use the same --input "+
-			"to resume, or another --data directory", r.o.data, meta.Input.Path, r.o.input)
-	}
 	return true, nil
 }
 
@@ -55,7 +50,12 @@ func (r *runner) resume() error {
 	if err := r.machine.Restore(img); err != nil {
 		return fmt.Errorf("resuming from %s: %w", r.store.Path(), err)
 	}
-	skip := r.store.Meta().Input.Records
+	// The same input file resumes where the stored run stopped; another
+	// file is new input, read from its start.
+	skip := 0
+	if in := r.store.Meta().Input; in.Path == r.o.input {
+		skip = in.Records
+	}
 	for r.reader != nil && r.position < skip {
 		if _, err := r.reader.Next(); err != nil && isEOF(err) {
 			return fmt.Errorf("%s has only %d records, but the data directory already consumed %d",

@@ -23,20 +23,24 @@ type printer struct {
 func newPrinter(w io.Writer, quiet bool) *printer { return &printer{w: w, quiet: quiet} }
 
 func (p *printer) event(e vm.Event) {
-	if p.quiet && e.Kind != "error" {
+	if p.quiet && e.Kind != "error" && e.Kind != "warning" {
 		return
 	}
 	switch e.Kind {
 	case "emit":
-		fmt.Fprintf(p.w, "%s  %s  emit %s  %s\n", formatTime(e.Time), e.Object, e.Name, formatFields(e.Fields))
+		line := fmt.Sprintf("%s  %s  emit %s", formatTime(e.Time), e.Object, e.Name)
+		if len(e.Fields) > 0 {
+			line += "  " + formatFields(e.Fields)
+		}
+		fmt.Fprintln(p.w, line)
 	case "mode":
 		line := fmt.Sprintf("%s  %s  mode %s -> %s", formatTime(e.Time), e.Object, e.From, e.To)
 		if e.Reason != "" {
 			line += fmt.Sprintf("  %q", e.Reason)
 		}
 		fmt.Fprintln(p.w, line)
-	case "error":
-		fmt.Fprintf(p.w, "%s  %s  error %s: %s\n", formatTime(e.Time), e.Object, e.Name, e.Reason)
+	case "error", "warning":
+		fmt.Fprintf(p.w, "%s  %s  %s %s: %s\n", formatTime(e.Time), e.Object, e.Kind, e.Name, e.Reason)
 	}
 }
 
