@@ -114,7 +114,7 @@ func (w *worker) newRecord(s *step) *objectRecord {
 	inst := s.inst
 	fields := make([]any, len(s.fields))
 	copy(fields, s.fields)
-	rec := &objectRecord{Addr: inst.addr, Type: inst.typ.Name, ID: inst.id, Mode: s.mode,
+	rec := &objectRecord{Addr: inst.addr, Mode: s.mode,
 		Fields: fields, Version: inst.typ.Version, Born: s.now}
 	if inst.rec != nil {
 		rec.Born = inst.rec.Born
@@ -155,15 +155,17 @@ func (w *worker) write(s *step, entries []Entry, rec *objectRecord) {
 	if rec != nil {
 		rec.Seq = seq
 		inst.rec = rec
-		inst.out.dirty = true
+		inst.output().dirty = true
 	}
 	inst.seq = seq
-	inst.out.entries = append(inst.out.entries, entries...)
+	inst.output().entries = append(inst.output().entries, entries...)
 	for i := range entries {
-		// Spawn entries stay out of the recent window: they hold the
+		// Only the entries lineage queries read enter the recent window:
+		// changes and rejections. Spawn entries stay out: they hold the
 		// initial memory, which the sink keeps.
-		if entries[i].Step != StepSpawn || entries[i].Kind != KindSet {
-			inst.out.recent = append(inst.out.recent, &entries[i])
+		e := &entries[i]
+		if e.Kind == KindRejected || e.Kind == KindSet && e.Step != StepSpawn {
+			inst.output().recent = append(inst.output().recent, e)
 		}
 	}
 }
@@ -176,7 +178,7 @@ func (w *worker) write(s *step, entries []Entry, rec *objectRecord) {
 func (v *VM) storeRound(batch []*instance, now time.Time) {
 	txn := v.db.Txn(true)
 	for _, inst := range batch {
-		out := &inst.out
+		out := inst.output()
 		if out.dirty && inst.rec != nil {
 			if err := txn.Insert(tableObjects, inst.rec); err != nil {
 				panic("vm: go-memdb insert failed: " + err.Error()) // a schema bug, not bad input
@@ -227,7 +229,7 @@ func retention(obj *compiler.Object) time.Duration {
 // applyEffects carries out what a committed step set in motion.
 func (w *worker) applyEffects(s *step, oldMode string) {
 	inst := s.inst
-	out := &inst.out
+	out := inst.output()
 	out.events = append(out.events, s.events...)
 	if s.kind == StepSpawn {
 		w.scheduleMode(s, inst.typ.Modes[s.mode])
@@ -262,8 +264,11 @@ func (w *worker) addTimer(inst *instance, t *timerState) {
 	}
 	inst.nextTimerID++
 	t.id = inst.nextTimerID
+	if inst.timers == nil {
+		inst.timers = map[uint64]*timerState{}
+	}
 	inst.timers[t.id] = t
-	inst.out.schedule = append(inst.out.schedule,
+	inst.output().schedule = append(inst.output().schedule,
 		&dueEvent{at: t.due, inst: inst, kind: eventTimer, timer: t.id})
 }
 
@@ -279,7 +284,7 @@ func (w *worker) changeMode(s *step, oldMode string) {
 	inst.cycleGen++
 	inst.wakeGen++
 	w.scheduleMode(s, inst.typ.Modes[s.mode])
-	inst.out.events = append(inst.out.events, Event{Time: s.now, Object: inst.addr, Kind: "mode",
+	inst.output().events = append(inst.output().events, Event{Time: s.now, Object: inst.addr, Kind: "mode",
 		From: oldMode, To: s.mode, Reason: s.reason})
 }
 
@@ -287,13 +292,13 @@ func (w *worker) scheduleMode(s *step, mode *compiler.Mode) {
 	inst := s.inst
 	if mode.Name == compiler.Dormant {
 		if mode.WakeAfter > 0 {
-			inst.out.schedule = append(inst.out.schedule, &dueEvent{at: s.now.Add(mode.WakeAfter),
+			inst.output().schedule = append(inst.output().schedule, &dueEvent{at: s.now.Add(mode.WakeAfter),
 				inst: inst, kind: eventWake, gen: inst.wakeGen})
 		}
 		return
 	}
 	if mode.Cycle != nil {
-		inst.out.schedule = append(inst.out.schedule, &dueEvent{at: s.now.Add(mode.Cycle.Every),
+		inst.output().schedule = append(inst.output().schedule, &dueEvent{at: s.now.Add(mode.Cycle.Every),
 			inst: inst, kind: eventCycle, gen: inst.cycleGen})
 	}
 }

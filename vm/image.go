@@ -77,7 +77,8 @@ type SpawnImage struct {
 
 // Checkpoint returns the images of the objects that changed since the
 // previous checkpoint, with the clock and scheduler counter. It must be
-// called between runs, never while the VM runs.
+// called between runs, never while the VM runs, and needs
+// Options.Checkpoints.
 func (v *VM) Checkpoint() Image {
 	img := Image{Now: v.now, Order: v.sched.order}
 	addrs := make([]string, 0, len(v.sched.changed))
@@ -88,7 +89,9 @@ func (v *VM) Checkpoint() Image {
 	for _, addr := range addrs {
 		img.Objects = append(img.Objects, v.objects[addr].image())
 	}
-	v.sched.changed = map[string]bool{}
+	if v.sched.changed != nil {
+		v.sched.changed = map[string]bool{}
+	}
 	return img
 }
 
@@ -202,7 +205,7 @@ func (v *VM) restoreObject(im *ObjectImage) (*upgradeNote, error) {
 			n.inst = inst
 			note = n
 		}
-		inst.rec = &objectRecord{Addr: inst.addr, Type: obj.Name, ID: id, Mode: im.Mode,
+		inst.rec = &objectRecord{Addr: inst.addr, Mode: im.Mode,
 			Fields: fields, Seq: im.Seq, Question: im.Question, Born: im.Born, Version: im.Version}
 		if _, ok := obj.Modes[im.Mode]; !ok {
 			return nil, fmt.Errorf("restore %s: mode %q is no longer declared in %s", im.Addr,
@@ -247,6 +250,9 @@ func (v *VM) restoreSchedule(inst *instance, im *ObjectImage) error {
 		t := &timerState{id: ti.ID, timer: inst.typ.Timers[ti.Timer], due: ti.Due.At, mode: ti.Mode,
 			writer: ti.Writer}
 		t.event = &dueEvent{at: ti.Due.At, order: ti.Due.Order, inst: inst, kind: eventTimer, timer: ti.ID}
+		if inst.timers == nil {
+			inst.timers = map[uint64]*timerState{}
+		}
 		inst.timers[t.id] = t
 		v.sched.restore(t.event)
 	}

@@ -43,7 +43,7 @@ type instance struct {
 	window []*recentEntry
 	ready  bool // queued for the current round
 
-	out roundOutput
+	out *roundOutput // what the object's steps produced in the current round
 }
 
 type message struct {
@@ -129,7 +129,7 @@ type scheduler struct {
 	order  uint64
 	ready  []*instance
 	// changed holds the addresses of objects that had work since the
-	// last checkpoint.
+	// last checkpoint; nil unless Options.Checkpoints is set.
 	changed map[string]bool
 }
 
@@ -140,10 +140,9 @@ func (s *scheduler) push(e *dueEvent) {
 }
 
 func (s *scheduler) markChanged(addr string) {
-	if s.changed == nil {
-		s.changed = map[string]bool{}
+	if s.changed != nil {
+		s.changed[addr] = true
 	}
-	s.changed[addr] = true
 }
 
 func (s *scheduler) markReady(inst *instance) {
@@ -171,6 +170,22 @@ func (s *scheduler) collectDue(t time.Time) {
 	}
 }
 
+// output returns the object's round output, creating it on first use;
+// between rounds an object holds none.
+func (inst *instance) output() *roundOutput {
+	if inst.out == nil {
+		inst.out = &roundOutput{}
+	}
+	return inst.out
+}
+
+func (inst *instance) pendingRecent() []*Entry {
+	if inst.out == nil {
+		return nil
+	}
+	return inst.out.recent
+}
+
 // track remembers a scheduled event on its object, for checkpoints.
 func (inst *instance) track(e *dueEvent) {
 	switch e.kind {
@@ -186,7 +201,7 @@ func (inst *instance) track(e *dueEvent) {
 }
 
 func (v *VM) newInstance(obj *compiler.Object, id string) *instance {
-	inst := &instance{addr: obj.Name + "/" + id, typ: obj, id: id, timers: map[uint64]*timerState{}}
+	inst := &instance{addr: obj.Name + "/" + id, typ: obj, id: id}
 	inst.addrBoxed, inst.idBoxed = inst.addr, inst.id
 	v.objects[inst.addr] = inst
 	return inst
@@ -319,7 +334,7 @@ func (v *VM) mergeRound(batch []*instance) error {
 	var entries []Entry
 	for _, inst := range batch {
 		inst.ready = false
-		out := &inst.out
+		out := inst.output()
 		entries = append(entries, out.entries...)
 		for _, e := range out.schedule {
 			v.sched.push(e)
@@ -331,7 +346,7 @@ func (v *VM) mergeRound(batch []*instance) error {
 			}
 		}
 		v.deliverOutgoing(inst, out)
-		inst.out = roundOutput{}
+		inst.out = nil
 	}
 	if v.opts.Sink != nil && len(entries) > 0 {
 		return v.opts.Sink.Write(entries)

@@ -235,7 +235,7 @@ func (w *worker) runCycle(inst *instance, e *dueEvent, now time.Time) {
 		for !next.After(now) {
 			next = next.Add(mode.Cycle.Every)
 		}
-		inst.out.schedule = append(inst.out.schedule,
+		inst.output().schedule = append(inst.output().schedule,
 			&dueEvent{at: next, inst: inst, kind: eventCycle, gen: inst.cycleGen})
 	}
 }

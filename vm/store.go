@@ -12,9 +12,7 @@ import (
 // record is never modified after it is inserted: a commit inserts a new
 // one, so readers may keep a pointer without locking.
 type objectRecord struct {
-	Addr   string
-	Type   string
-	ID     string
+	Addr   string // Type/id
 	Mode   string
 	Fields []any
 	// Seq is the sequence number of the object's latest lineage entry.
@@ -45,8 +43,9 @@ func newDB() (*memdb.MemDB, error) {
 		tableObjects: {
 			Name: tableObjects,
 			Indexes: map[string]*memdb.IndexSchema{
-				"id":   {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Addr"}},
-				"type": {Name: "type", Indexer: &memdb.StringFieldIndex{Field: "Type"}},
+				// Addresses start with the type name, so the objects of
+				// one type are a prefix range of this index.
+				"id": {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Addr"}},
 			},
 		},
 		tableRecent: {

@@ -39,6 +39,9 @@ type Options struct {
 	// in expr-lang's units (roughly the elements it creates); 0 means
 	// DefaultMemoryBudget.
 	MemoryBudget uint
+	// Checkpoints makes the VM track which objects changed, for
+	// Checkpoint; a durable store sets it.
+	Checkpoints bool
 	// FlipWarning is after how many consecutive cycles of a rule setting
 	// a field back and forth a warning event names the rule; 0 means
 	// DefaultFlipWarning.
@@ -119,6 +122,9 @@ func New(prog *compiler.Program, opts Options) (*VM, error) {
 	}
 	v := &VM{prog: prog, opts: opts, clock: clock, db: db, objects: map[string]*instance{}}
 	v.now = clock.Now()
+	if opts.Checkpoints {
+		v.sched.changed = map[string]bool{}
+	}
 	for i := 0; i < opts.Workers; i++ {
 		v.workers = append(v.workers, newWorker(v))
 	}
@@ -369,12 +375,13 @@ func (v *VM) States() []ObjectState {
 }
 
 func (v *VM) snapshot(rec *objectRecord) ObjectState {
-	obj := v.prog.Objects[rec.Type]
+	typ, _, _ := strings.Cut(rec.Addr, "/")
+	obj := v.prog.Objects[typ]
 	mem := make(map[string]any, len(obj.Fields))
 	for i, f := range obj.Fields {
 		mem[f.Name] = compiler.Clone(rec.Fields[i])
 	}
-	return ObjectState{Addr: rec.Addr, Type: rec.Type, Mode: rec.Mode, Question: rec.Question,
+	return ObjectState{Addr: rec.Addr, Type: typ, Mode: rec.Mode, Question: rec.Question,
 		Seq: rec.Seq, Memory: mem}
 }
 

@@ -116,7 +116,7 @@ func (w *worker) bindEnv(s *step) {
 	env[compiler.SelfName] = inst.addrBoxed
 	env[compiler.IDName] = inst.idBoxed
 	w.ctx.Now = s.now
-	w.lineage = recentLineage{db: w.vm.db, addr: inst.addr, pending: inst.out.recent}
+	w.lineage = recentLineage{db: w.vm.db, addr: inst.addr, pending: inst.pendingRecent()}
 	if inst.rec != nil {
 		w.lineage.born = inst.rec.Born
 	}

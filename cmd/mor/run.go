@@ -161,7 +161,8 @@ func newRunner(prog *compiler.Program, sources map[string]string, o *runOptions,
 	default:
 		return nil, fmt.Errorf("invalid --clock %q: use virtual or real", o.clock)
 	}
-	opts := vm.Options{Clock: r.clock, Workers: o.workers, OnEvent: r.printer.event}
+	opts := vm.Options{Clock: r.clock, Workers: o.workers, OnEvent: r.printer.event,
+		Checkpoints: r.store != nil}
 	var sinks teeSink
 	if r.store != nil {
 		sinks = append(sinks, r.store)
