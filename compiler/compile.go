@@ -98,6 +98,29 @@ func (c *compiler) declare(files []*grammar.File) {
 	}
 }
 
+// containsRecord returns the chain of record types through non-optional
+// fields by which t contains target, or nil. Such a record could never
+// be built, so it is an error; an optional field ends the chain.
+func containsRecord(t *Type, target *RecordType, seen []string) []string {
+	if t.Optional || t.Kind != Record {
+		return nil
+	}
+	if t.Record == target {
+		return append(seen, t.Record.Name)
+	}
+	for _, name := range seen {
+		if name == t.Record.Name {
+			return nil // a cycle that does not pass through target
+		}
+	}
+	for _, f := range t.Record.Fields {
+		if path := containsRecord(f.Type, target, append(seen, t.Record.Name)); path != nil {
+			return path
+		}
+	}
+	return nil
+}
+
 func (c *compiler) compileRecords(files []*grammar.File) {
 	for _, decl := range c.recordDecls {
 		rec := c.records[decl.Name]
@@ -110,8 +133,9 @@ func (c *compiler) compileRecords(files []*grammar.File) {
 			if f == nil {
 				continue
 			}
-			if f.Type.Kind == Record && f.Type.Record == rec {
-				c.errorf(fd.Pos, "record type %s cannot contain itself", rec.Name)
+			if path := containsRecord(f.Type, rec, nil); path != nil {
+				c.errorf(fd.Pos, "record type %s contains itself through %s; make one of those "+
+					"fields optional (T?)", rec.Name, strings.Join(path, " -> "))
 				continue
 			}
 			rec.Index[f.Name] = len(rec.Fields)

@@ -101,6 +101,7 @@ func (c *compiler) compileExpr(e *grammar.Expr, sc *scope, want *Type, asBool bo
 	}
 	opts = append(opts, stdlib.Options()...)
 	opts = append(opts, checkedIntOptions()...)
+	opts = append(opts, checkedDurationOptions()...)
 	if asBool {
 		opts = append(opts, expr.AsBool())
 	}
@@ -365,6 +366,13 @@ func patchIntArithmetic(node *ast.Node) bool {
 	switch n := (*node).(type) {
 	case *ast.BinaryNode:
 		fn, ok := intOps[n.Operator]
+		if ok && n.Operator != "*" && isDurationNode(n.Left) && isDurationNode(n.Right) {
+			call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: durationOps[n.Operator]},
+				Arguments: []ast.Node{n.Left, n.Right}}
+			call.SetType(durationType)
+			ast.Patch(node, call)
+			return true
+		}
 		if !ok || !isIntNode(n.Left) || !isIntNode(n.Right) {
 			return false
 		}
@@ -389,7 +397,34 @@ func patchIntArithmetic(node *ast.Node) bool {
 	return false
 }
 
-var intType = reflect.TypeOf(0)
+var (
+	intType      = reflect.TypeOf(0)
+	durationType = reflect.TypeOf(time.Duration(0))
+)
+
+var durationOps = map[string]string{"+": "__duration_add", "-": "__duration_sub"}
+
+func isDurationNode(n ast.Node) bool {
+	return n.Type() == durationType
+}
+
+func checkedDurationOptions() []expr.Option {
+	sig := new(func(time.Duration, time.Duration) time.Duration)
+	op := func(sign int64) func(params ...any) (any, error) {
+		return func(params ...any) (any, error) {
+			a, b := int64(params[0].(time.Duration)), sign*int64(params[1].(time.Duration))
+			c := a + b
+			if (c > a) != (b > 0) && b != 0 {
+				return nil, fmt.Errorf("duration overflow: the result is beyond about 292 years")
+			}
+			return time.Duration(c), nil
+		}
+	}
+	return []expr.Option{
+		expr.Function("__duration_add", op(1), sig),
+		expr.Function("__duration_sub", op(-1), sig),
+	}
+}
 
 func isIntNode(n ast.Node) bool {
 	t := n.Type()

@@ -121,6 +121,10 @@ func (c *compiler) compileModes(obj *Object, decl *grammar.ObjectDecl) {
 		if mode.Cycle == nil && mode.Name != Dormant {
 			mode.Cycle = obj.Modes[Active].Cycle // inherit the object's cadence
 		}
+		if mode.Cycle == nil && len(mode.Rules) > 0 {
+			c.errorf(mode.Rules[0].Pos, "rule %s never runs: %s has no cycle; add cycle every D "+
+				"to the object or the mode", mode.Rules[0].Name, obj.Name)
+		}
 		c.compileGuard(obj, mode)
 	}
 }

@@ -164,6 +164,9 @@ type Timer struct {
 	// Mode is the mode whose code set the timer. Leaving that mode
 	// cancels it.
 	Mode string
+	// Params are the parameters of the handler that sets the timer; the
+	// body sees the values they had when the timer was set.
+	Params []*Field
 	Pos  grammar.Position
 }
 

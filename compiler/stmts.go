@@ -353,7 +353,8 @@ func (c *compiler) compileAfter(as *grammar.AfterStmt, ctx *bodyContext) Action 
 		return nil
 	}
 	obj := ctx.object
-	timer := &Timer{ID: len(obj.Timers), Name: as.Name, Delay: delay, Mode: ctx.mode, Pos: as.Pos}
+	timer := &Timer{ID: len(obj.Timers), Name: as.Name, Delay: delay, Mode: ctx.mode, Pos: as.Pos,
+		Params: ctx.params}
 	obj.Timers = append(obj.Timers, timer)
 	// The body is checked as the kind of code that sets the timer, so a
 	// rule cannot reach a "written by handlers" field through a timer.

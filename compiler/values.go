@@ -237,6 +237,10 @@ func Equal(a, b any) bool {
 		return ok && x.Equal(y)
 	case nil:
 		return b == nil
+	case int:
+		if y, ok := b.(int); ok {
+			return x == y // exact beyond 2^53, where float64 is not
+		}
 	}
 	if fa, ok := number(a); ok {
 		fb, ok := number(b)

@@ -84,13 +84,14 @@ func (e *Expr) scan(lex *lexer.PeekingLexer, rule stopRule) error {
 	depth := 0
 	for {
 		tok := lex.Peek()
-		if tok.EOF() || endsExpr(tok, tokens, depth, rule) {
-			break
-		}
-		if depth == 0 && rule.keywords[tok.Value] && len(tokens) > 0 && followedByParen(lex) {
-			// "max(a, b)" is a call, not the "max N" constraint.
+		if depth == 0 && rule.keywords[tok.Value] && len(tokens) > 0 && continuesExpr(lex, tok.Value) {
+			// "max(a, b)" is a call, not the "max N" constraint, and
+			// "value in [1, 2]" a membership test, not "in lo..hi".
 			tokens = append(tokens, lex.Next())
 			continue
+		}
+		if tok.EOF() || endsExpr(tok, tokens, depth, rule) {
+			break
 		}
 		switch tok.Value {
 		case "(", "[", "{":
@@ -175,12 +176,26 @@ func continuesLine(tok *lexer.Token) bool {
 	return true
 }
 
-// followedByParen reports whether the token after the next one is "(".
-func followedByParen(lex *lexer.PeekingLexer) bool {
+// continuesExpr reports whether the keyword at the lexer is part of the
+// expression: a call such as max(a, b), or "in" followed by something
+// other than a range bound.
+func continuesExpr(lex *lexer.PeekingLexer, keyword string) bool {
 	checkpoint := lex.MakeCheckpoint()
 	defer lex.LoadCheckpoint(checkpoint)
 	lex.Next()
-	return lex.Peek().Value == "("
+	next := lex.Peek()
+	if keyword == "max" {
+		return next.Value == "("
+	}
+	if keyword != "in" {
+		return false
+	}
+	syms := morLexer.Symbols()
+	switch next.Type {
+	case syms["Int"], syms["Float"], syms["Duration"]:
+		return false
+	}
+	return next.Value != "-"
 }
 
 func endLine(tok *lexer.Token) int {

@@ -61,6 +61,13 @@ func (s *step) exec(a compiler.Action, cause string) error {
 		s.setTimer(a.Timer)
 	case *compiler.Cancel:
 		s.timersCut = append(s.timersCut, a.Name)
+		kept := s.timersSet[:0]
+		for _, t := range s.timersSet {
+			if t.timer.Name != a.Name { // a timer set earlier in this step
+				kept = append(kept, t)
+			}
+		}
+		s.timersSet = kept
 	case *compiler.Append:
 		return s.appendValue(a, cause)
 	case *compiler.Remove:
@@ -180,8 +187,11 @@ func (s *step) spawn(a *compiler.Spawn, cause string) error {
 }
 
 func (s *step) setTimer(t *compiler.Timer) {
-	s.timersSet = append(s.timersSet, &timerState{timer: t, due: s.now.Add(t.Delay), mode: s.mode,
-		writer: s.writer})
+	ts := &timerState{timer: t, due: s.now.Add(t.Delay), mode: s.mode, writer: s.writer}
+	for _, p := range t.Params {
+		ts.args = append(ts.args, compiler.Clone(s.w.env[p.Name]))
+	}
+	s.timersSet = append(s.timersSet, ts)
 }
 
 func (s *step) assign(a *compiler.Assign, cause string) error {

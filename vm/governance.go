@@ -133,6 +133,9 @@ func (s *step) checkValue(f *compiler.Field, val any) error {
 // checkNested applies record-field constraints inside records, lists
 // and maps, so that a write through a path is checked like a direct one.
 func (s *step) checkNested(f *compiler.Field, t *compiler.Type, val any) error {
+	if val == nil {
+		return nil // an unset optional value
+	}
 	switch t.Kind {
 	case compiler.Record:
 		rec, _ := val.(map[string]any)

@@ -53,6 +53,7 @@ type DueImage struct {
 
 // TimerImage is a pending "after" timer.
 type TimerImage struct {
+	Args   []any // the setting handler's parameter values
 	ID     uint64
 	Timer  int // index into the object type's compiled timers
 	Name   string
@@ -116,7 +117,7 @@ func (inst *instance) image() ObjectImage {
 	}
 	for _, t := range inst.sortedTimers() {
 		ti := TimerImage{ID: t.id, Timer: t.timer.ID, Name: t.timer.Name, Mode: t.mode, Writer: t.writer,
-			Due: DueImage{At: t.due}}
+			Due: DueImage{At: t.due}, Args: t.args}
 		if t.event != nil {
 			ti.Due.Order = t.event.order
 		}
@@ -248,7 +249,7 @@ func (v *VM) restoreSchedule(inst *instance, im *ObjectImage) error {
 			return fmt.Errorf("restore %s: timer %q is no longer in the program", inst.addr, ti.Name)
 		}
 		t := &timerState{id: ti.ID, timer: inst.typ.Timers[ti.Timer], due: ti.Due.At, mode: ti.Mode,
-			writer: ti.Writer}
+			writer: ti.Writer, args: ti.Args}
 		t.event = &dueEvent{at: ti.Due.At, order: ti.Due.Order, inst: inst, kind: eventTimer, timer: ti.ID}
 		if inst.timers == nil {
 			inst.timers = map[uint64]*timerState{}

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -78,6 +80,11 @@ func JSONValue(v any) any { return jsonValue(v) }
 // optional field to nil.
 func jsonValue(v any) any {
 	switch x := v.(type) {
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return strconv.FormatFloat(x, 'g', -1, 64) // JSON has no infinities
+		}
+		return x
 	case time.Time:
 		return x.UTC().Format(time.RFC3339Nano)
 	case time.Duration:

@@ -146,7 +146,21 @@ func (s *step) set(slot int, val any, cause string) {
 	s.fields[slot] = val
 	s.changed[slot] = true
 	s.causes[slot] = cause
-	s.w.env[s.inst.typ.Fields[slot].Name] = val
+	name := s.inst.typ.Fields[slot].Name
+	if !s.hidden(name) {
+		s.w.env[name] = val
+	}
+}
+
+// hidden reports whether a parameter of the running handler or timer
+// hides the field name in expressions.
+func (s *step) hidden(name string) bool {
+	for _, p := range s.params {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *step) appendValue(a *compiler.Append, cause string) error {

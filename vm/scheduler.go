@@ -66,6 +66,7 @@ type timerState struct {
 	due    time.Time
 	mode   string
 	writer string // the kind of code that set the timer
+	args   []any  // the handler parameters' values when the timer was set
 }
 
 // Kinds of scheduled events.
@@ -243,7 +244,7 @@ func (v *VM) RunUntil(t time.Time) error {
 // clock to t without running the steps due at t, so that messages for t
 // can be queued before them.
 func (v *VM) AdvanceTo(t time.Time) error {
-	for {
+	for v.now.Before(t) {
 		if err := v.runInstant(v.now); err != nil {
 			return err
 		}
@@ -380,6 +381,6 @@ func (v *VM) sendInternal(s outgoing) error {
 func (v *VM) reportDelivery(from *instance, what, addr string, err error) {
 	if v.opts.OnEvent != nil {
 		v.opts.OnEvent(Event{Time: v.now, Object: from.addr, Kind: "error",
-			Name: what + " to " + addr, Reason: err.Error()})
+			Name: what + " " + addr, Reason: err.Error()})
 	}
 }

@@ -26,6 +26,8 @@ type step struct {
 	cloned  []bool
 	causes  []string // rule or handler that last wrote each field
 
+	params []*compiler.Field // the handler's or timer's parameters
+
 	mode, reason, question string
 	modeCause              string
 	modeChanged            bool
@@ -144,6 +146,7 @@ func (w *worker) runMessage(inst *instance, m message, now time.Time) {
 		return
 	}
 	w.bindParams(h.Params, args)
+	s.params = h.Params
 	if err := s.run(h.Body, m.name); err != nil {
 		w.reject(s, err)
 		return
@@ -230,6 +233,9 @@ func (w *worker) runCycle(inst *instance, e *dueEvent, now time.Time) {
 		w.runOneCycle(inst, mode, now, missed)
 		missed = 0
 	}
+	if runs == 0 {
+		w.recordMissed(inst, now, missed)
+	}
 	if inst.rec.Mode == mode.Name && inst.cycleGen == e.gen {
 		next := e.at.Add(mode.Cycle.Every)
 		for !next.After(now) {
@@ -238,6 +244,13 @@ func (w *worker) runCycle(inst *instance, e *dueEvent, now time.Time) {
 		inst.output().schedule = append(inst.output().schedule,
 			&dueEvent{at: next, inst: inst, kind: eventCycle, gen: inst.cycleGen})
 	}
+}
+
+// recordMissed commits a step that only records skipped cycle ticks.
+func (w *worker) recordMissed(inst *instance, now time.Time, missed int) {
+	s := w.begin(inst, StepCycle, "cycle", now)
+	s.skipped = append(s.skipped, Entry{Kind: KindMissed, Count: missed, Cause: "cycle"})
+	w.commit(s)
 }
 
 // runOneCycle runs the mode's rules once, in priority order. Each rule
@@ -310,6 +323,10 @@ func (w *worker) runTimer(inst *instance, t *timerState, now time.Time) {
 	}
 	s := w.begin(inst, StepTimer, name, now)
 	s.writer = t.writer
+	if len(t.timer.Params) == len(t.args) {
+		w.bindParams(t.timer.Params, t.args)
+		s.params = t.timer.Params
+	}
 	if err := s.run(t.timer.Body, name); err != nil {
 		w.reject(s, err)
 		return
@@ -326,6 +343,11 @@ func (w *worker) runWakeAfter(inst *instance, now time.Time) {
 
 // finish checks governance and commits, or rejects.
 func (w *worker) finish(s *step) {
+	// Constraints and invariants read fields, never the parameters that
+	// hide them in the step's own expressions.
+	for i, f := range s.inst.typ.Fields {
+		w.env[f.Name] = s.fields[i]
+	}
 	if err := s.checkGovernance(); err != nil {
 		// In a cycle, the rejection names the rule that wrote the field.
 		var se *stepError

@@ -3,6 +3,7 @@ package vm
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/expr-lang/expr"
 	"github.com/mor-lang/mor/compiler"
@@ -62,9 +63,9 @@ func (v *VM) upgradeField(obj *compiler.Object, f *compiler.Field, im *ObjectIma
 	case m != nil && !m.Drop:
 		src, ok := im.Fields[m.From]
 		if !ok && !had {
-			return v.addedField(f)
+			return v.addedField(f, im.Addr)
 		}
-		val, err := v.migrate(m, f, src)
+		val, err := v.migrate(m, f, im.Addr, src)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -74,7 +75,7 @@ func (v *VM) upgradeField(obj *compiler.Object, f *compiler.Field, im *ObjectIma
 		return val, &Entry{Kind: KindSet, Field: f.Name, Old: oldIfSameName(had, old), New: val,
 			Cause: "migrated from " + m.From}, nil
 	case !had:
-		return v.addedField(f)
+		return v.addedField(f, im.Addr)
 	case im.FieldTypes[f.Name] != "" && im.FieldTypes[f.Name] != f.Type.String():
 		return nil, nil, fmt.Errorf("field %s changed type from %s to %s; declare how to convert it, "+
 			"as in: migrate %s = old", f.Name, im.FieldTypes[f.Name], f.Type, f.Name)
@@ -93,10 +94,10 @@ func oldIfSameName(had bool, old any) any {
 	return nil
 }
 
-func (v *VM) addedField(f *compiler.Field) (any, *Entry, error) {
+func (v *VM) addedField(f *compiler.Field, addr string) (any, *Entry, error) {
 	val := f.Type.Zero()
 	if f.Default != nil {
-		out, err := v.evalStatic(f.Default, nil)
+		out, err := v.evalStatic(f.Default, addr, nil)
 		if err != nil {
 			return nil, nil, fmt.Errorf("default of added field %s: %w", f.Name, err)
 		}
@@ -107,10 +108,10 @@ func (v *VM) addedField(f *compiler.Field) (any, *Entry, error) {
 	return val, &Entry{Kind: KindSet, Field: f.Name, New: val, Cause: "field added"}, nil
 }
 
-func (v *VM) migrate(m *compiler.Migration, f *compiler.Field, src any) (any, error) {
+func (v *VM) migrate(m *compiler.Migration, f *compiler.Field, addr string, src any) (any, error) {
 	val := src
 	if m.Value != nil {
-		out, err := v.evalStatic(m.Value, src)
+		out, err := v.evalStatic(m.Value, addr, src)
 		if err != nil {
 			return nil, fmt.Errorf("migrate %s: %w", f.Name, err)
 		}
@@ -125,12 +126,13 @@ func (v *VM) migrate(m *compiler.Migration, f *compiler.Field, src any) (any, er
 
 // evalStatic evaluates a default or migration, which may name now and
 // old but no fields.
-func (v *VM) evalStatic(e *compiler.Expr, old any) (any, error) {
+func (v *VM) evalStatic(e *compiler.Expr, addr string, old any) (any, error) {
 	if e.HasConst {
 		return e.Const, nil
 	}
+	_, id, _ := strings.Cut(addr, "/")
 	env := map[string]any{stdlib.ContextName: &stdlib.Context{Now: v.now}, compiler.NowName: v.now,
-		compiler.ModeName: compiler.Active, compiler.SelfName: "", compiler.IDName: "", "old": old}
+		compiler.ModeName: compiler.Active, compiler.SelfName: addr, compiler.IDName: id, "old": old}
 	return expr.Run(e.Program, env)
 }
 

@@ -3,6 +3,7 @@ package vm
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/expr-lang/expr/file"
@@ -77,6 +78,11 @@ func (w *worker) runObject(inst *instance, now time.Time) {
 	}
 	due := inst.due
 	inst.due = nil
+	// Timers and wake timers run before the cycle of the same instant,
+	// each group in the order it was scheduled.
+	sort.SliceStable(due, func(i, j int) bool {
+		return due[i].kind != eventCycle && due[j].kind == eventCycle
+	})
 	for _, e := range due {
 		if inst.cycleDue == e {
 			inst.cycleDue = nil
