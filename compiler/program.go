@@ -167,7 +167,7 @@ type Timer struct {
 	// Params are the parameters of the handler that sets the timer; the
 	// body sees the values they had when the timer was set.
 	Params []*Field
-	Pos  grammar.Position
+	Pos    grammar.Position
 }
 
 // Test is a "test" block run by mor test.

@@ -5,9 +5,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
-	"fmt"
-	"crypto/sha256"
 )
 
 var fuzzSeeds = []string{
@@ -42,12 +39,7 @@ func FuzzParseFile(f *testing.F) {
 		f.Add(string(src))
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		start := time.Now()
 		file, err := ParseFile("f.mor", src)
-		if el := time.Since(start); el > 300*time.Millisecond {
-			os.MkdirAll("/tmp/slow", 0o755)
-			os.WriteFile(fmt.Sprintf("/tmp/slow/%d-%x", el.Milliseconds(), sha256.Sum256([]byte(src))), []byte(src), 0o644)
-		}
 		if err != nil {
 			checkFuzzError(t, src, err)
 			return
