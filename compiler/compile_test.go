@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -218,10 +219,9 @@ func TestCompileParseErrorsFromEveryFile(t *testing.T) {
 	b := Source{Name: "b.mor", Text: "object B {\n  rul r when x {}\n}\n"}
 	_, err := CompileSources(b, a)
 	var list grammar.ErrorList
-	if err == nil {
-		t.Fatal("CompileSources succeeded, want parse errors")
+	if !errors.As(err, &list) {
+		t.Fatalf("CompileSources error = %v, want a grammar.ErrorList of parse errors", err)
 	}
-	list = err.(grammar.ErrorList)
 	var got []string
 	for _, e := range list {
 		got = append(got, e.Pos.String())

@@ -162,6 +162,11 @@ func TestParseErrorSyntax(t *testing.T) {
 			want: `t.mor:2:1: unexpected end of file (expected "}")`,
 		},
 		{
+			name: "missing condition",
+			src:  "object A {\n  rule r when {\n  }\n}\n",
+			want: `t.mor:2:15: missing condition after "when"; write when CONDITION { ... }`,
+		},
+		{
 			name: "unclosed call",
 			src:  "object A {\n  rule r when x {\n    send B(\"a\").m(1\n  }\n}\n",
 			want: `t.mor:4:3: unexpected token "}" (expected ")")`,
@@ -177,8 +182,8 @@ func TestParseErrorSyntax(t *testing.T) {
 }
 
 // TestParseErrorPosition covers errors whose wording comes from the
-// parser library or the lexer: only the place and the key words are
-// checked.
+// parser library or the lexer, so it checks only the place and the key
+// words.
 func TestParseErrorPosition(t *testing.T) {
 	tests := []struct {
 		name     string

@@ -201,6 +201,13 @@ func TestExprCapture(t *testing.T) {
 			want:   span{3, 18, 3, 48},
 		},
 		{
+			name:   "where with in at the top level",
+			src:    "object A {\n  memory {\n    n: int where value > 0 && value in [1, 2, 3]\n  }\n}",
+			expr:   whereOf,
+			source: "value > 0 && value in [1, 2, 3]",
+			want:   span{3, 18, 3, 49},
+		},
+		{
 			name:   "multi-line map default",
 			src:    "object A {\n  memory {\n    m: map<int> = {\n      \"SEA\": 1,\n      \"PDX\": 2,\n    } max 5\n  }\n}",
 			expr:   defaultOf,

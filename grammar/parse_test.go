@@ -8,8 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// shapeOptions compare AST shape only: positions are checked by the
-// tests in position_test.go, and an absent list equals an empty one.
+// shapeOptions compare the shape of an AST and ignore positions, which
+// position_test.go checks. An absent list equals an empty one.
 var shapeOptions = cmp.Options{
 	cmpopts.IgnoreTypes(Position{}),
 	cmpopts.EquateEmpty(),
@@ -241,6 +241,18 @@ func TestParseConstraints(t *testing.T) {
 			field: "ok: bool = (1 in [1, 2]) where (value in [true])",
 			want: &Field{Name: "ok", Type: typeName("bool"), Default: defaultExpr("(1 in [1, 2])"),
 				Constraints: []*Constraint{{Where: defaultExpr("(value in [true])")}}},
+		},
+		{
+			name:  "in as membership",
+			field: "ok: bool = 1 in [1, 2] where value in [true] const",
+			want: &Field{Name: "ok", Type: typeName("bool"), Default: defaultExpr("1 in [1, 2]"),
+				Constraints: []*Constraint{{Where: defaultExpr("value in [true]")}, {Const: true}}},
+		},
+		{
+			name:  "in before a negative bound",
+			field: "n: int = 0 in -5..5",
+			want: &Field{Name: "n", Type: typeName("int"), Default: defaultExpr("0"),
+				Constraints: []*Constraint{{RangeLo: boundExpr("-5"), RangeHi: boundExpr("5")}}},
 		},
 		{
 			name:  "map literal default",

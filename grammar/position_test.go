@@ -24,7 +24,8 @@ func (s span) String() string {
 	return fmt.Sprintf("%d:%d-%d:%d", s.Line, s.Col, s.EndLine, s.EndCol)
 }
 
-// positioned is a node found by walkNodes: its Go type name and span.
+// positioned is a node found by walkNodes, with its Go type name, its
+// span and, for an expression, the Expr itself.
 type positioned struct {
 	typ      string
 	pos, end Position
@@ -89,9 +90,9 @@ func offsetAt(src string, line, col int) int {
 }
 
 // checkPositions reports nodes whose positions disagree with each other
-// or with src: every Offset must be the byte offset of its Line and
+// or with src. Every Offset must be the byte offset of its Line and
 // Column, a node must not end before it starts, and an expression's
-// Source must span as many lines as its position says.
+// Source must have one line break per line its span crosses.
 func checkPositions(src string, f *File) []string {
 	var problems []string
 	for _, n := range walkNodes(f) {
