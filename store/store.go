@@ -33,10 +33,10 @@ var (
 // Options configure a Store.
 type Options struct {
 	// MaxBatch is how many lineage entries may wait before a commit;
-	// 0 means 20000.
+	// 0 means 50000.
 	MaxBatch int
 	// MaxDelay is how long the oldest waiting entry may wait; 0 means
-	// 50ms.
+	// 100ms.
 	MaxDelay time.Duration
 	// LockTimeout is how long Open waits for another process to release
 	// the data directory; 0 means 2s.
@@ -93,10 +93,10 @@ func init() {
 // is reported and left as it is.
 func Open(dir string, opts Options) (*Store, error) {
 	if opts.MaxBatch <= 0 {
-		opts.MaxBatch = 20000
+		opts.MaxBatch = 50000
 	}
 	if opts.MaxDelay <= 0 {
-		opts.MaxDelay = 50 * time.Millisecond
+		opts.MaxDelay = 100 * time.Millisecond
 	}
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = 2 * time.Second
@@ -335,8 +335,16 @@ func indexKey(addr string, seq uint64) []byte {
 	return append(append([]byte(addr), 0), u64(seq)...)
 }
 
-// Load reads the image of every object, for vm.Restore.
+// Load reads the image of every object, for vm.Restore or inspection.
 func (s *Store) Load() (vm.Image, error) {
+	return s.LoadFor(nil)
+}
+
+// LoadFor reads the image of every object and, when machine is not nil,
+// each object's recent lineage window as machine keeps it, decoded with
+// machine's program, so that machine.Restore resumes lineage queries
+// and rate limits where they were.
+func (s *Store) LoadFor(machine *vm.VM) (vm.Image, error) {
 	img := vm.Image{Now: s.meta.Now, Order: s.meta.Order}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketObjects).ForEach(func(k, v []byte) error {
@@ -344,11 +352,51 @@ func (s *Store) Load() (vm.Image, error) {
 			if err := gob.NewDecoder(bytes.NewReader(v)).Decode(&im); err != nil {
 				return fmt.Errorf("%s: object %s: %v", s.path, k, err)
 			}
+			if machine != nil {
+				recent, err := loadRecent(tx, machine, &im, img.Now)
+				if err != nil {
+					return fmt.Errorf("%s: lineage of %s: %v", s.path, k, err)
+				}
+				im.Recent = recent
+			}
 			img.Objects = append(img.Objects, im)
 			return nil
 		})
 	})
 	return img, err
+}
+
+// loadRecent reads an object's lineage backwards through the index and
+// keeps the entries its recent window held.
+func loadRecent(tx *bolt.Tx, machine *vm.VM, im *vm.ObjectImage, now time.Time) ([]vm.Entry, error) {
+	keep := machine.RecentFilter(im.Addr)
+	index, lineage := tx.Bucket(bucketIndex), tx.Bucket(bucketLineage)
+	prefix := append([]byte(im.Addr), 0)
+	c := index.Cursor()
+	var out []vm.Entry
+	k, v := c.Seek(indexKey(im.Addr, im.Seq+1))
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+		e, err := vm.DecodeEntry(machine.Program(), lineage.Get(v))
+		if err != nil {
+			return nil, err
+		}
+		ok, more := keep(&e, now)
+		if ok {
+			out = append(out, e)
+		}
+		if !more {
+			break
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
 }
 
 // Enqueue adds a message to an object's stored inbox, creating the

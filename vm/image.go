@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/mor-lang/mor/compiler"
@@ -42,7 +43,9 @@ type ObjectImage struct {
 	Inbox             []MessageImage
 	PendingSpawn      *SpawnImage
 	// Recent is the object's recent lineage window, oldest first.
-	Recent []Entry
+	// Checkpoint leaves it empty, because a store keeps the full
+	// lineage; the store fills it for Restore (see RecentFilter).
+	Recent []Entry `json:"-"`
 }
 
 // DueImage is a scheduled event.
@@ -128,9 +131,6 @@ func (inst *instance) image() ObjectImage {
 	}
 	if sp := inst.spawn; sp != nil {
 		im.PendingSpawn = &SpawnImage{Fields: slotsToNames(obj, sp.fields), Sender: sp.sender}
-	}
-	for _, re := range inst.window {
-		im.Recent = append(im.Recent, re.Entry)
 	}
 	return im
 }
@@ -293,6 +293,31 @@ func (v *VM) restoreQueues(inst *instance, im *ObjectImage) error {
 		v.sched.markReady(inst)
 	}
 	return nil
+}
+
+// RecentFilter says which lineage entries, read newest first, belong in
+// an object's recent window after a restore: the same ones a run keeps,
+// the newest window entries that are changes or rejections, and older
+// ones a rate limit still reads. It returns false once no older entry
+// can belong.
+func (v *VM) RecentFilter(addr string) func(e *Entry, now time.Time) (keep, more bool) {
+	typ, _, _ := strings.Cut(addr, "/")
+	obj := v.prog.Objects[typ]
+	if obj == nil {
+		return func(*Entry, time.Time) (bool, bool) { return false, false }
+	}
+	keepFor := retention(obj)
+	kept := 0
+	return func(e *Entry, now time.Time) (bool, bool) {
+		if kept >= v.opts.RecentWindow && now.Sub(e.Time) >= keepFor {
+			return false, false
+		}
+		if e.Kind == KindRejected || e.Kind == KindSet && e.Step != StepSpawn && e.Step != StepUpgrade {
+			kept++
+			return true, true
+		}
+		return false, true
+	}
 }
 
 // restoreRecent puts an object's recent lineage back into go-memdb.

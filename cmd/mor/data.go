@@ -43,7 +43,7 @@ func (r *runner) openData() (resume bool, err error) {
 // resume restores the VM from the data directory and skips the input
 // records the stored run already consumed.
 func (r *runner) resume() error {
-	img, err := r.store.Load()
+	img, err := r.store.LoadFor(r.machine)
 	if err != nil {
 		return err
 	}
