@@ -291,12 +291,11 @@ func (s *Store) Commit(machine *vm.VM, input InputPosition) error {
 
 func (s *Store) writeLineage(tx *bolt.Tx) error {
 	lineage, index := tx.Bucket(bucketLineage), tx.Bucket(bucketIndex)
+	var buf []byte
 	for i := range s.pending {
 		e := &s.pending[i]
-		b, err := json.Marshal(e)
-		if err != nil {
-			return err
-		}
+		buf = e.AppendJSON(buf[:0])
+		b := append([]byte(nil), buf...) // bbolt keeps the value until commit
 		s.nextLog++
 		key := u64(s.nextLog)
 		if err := lineage.Put(key, b); err != nil {

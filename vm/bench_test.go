@@ -166,11 +166,10 @@ func BenchmarkLineageQuery(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	lin := &recentLineage{db: m.db, addr: inst.addr}
+	lin := &recentLineage{recent: inst.rec.Recent}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		lin.txn = nil
 		if n := lin.Changes("count", epoch.Add(-time.Hour)); n != DefaultRecentWindow {
 			b.Fatalf("changes = %d", n)
 		}

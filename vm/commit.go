@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/go-memdb"
 	"github.com/mor-lang/mor/compiler"
 )
 
@@ -154,64 +153,66 @@ func (w *worker) write(s *step, entries []Entry, rec *objectRecord) {
 	}
 	if rec != nil {
 		rec.Seq = seq
+		if inst.rec != nil {
+			rec.Recent = w.vm.window(inst, inst.rec.Recent, entries, s.now)
+		}
 		inst.rec = rec
 		inst.output().dirty = true
 	}
 	inst.seq = seq
 	inst.output().entries = append(inst.output().entries, entries...)
-	for i := range entries {
-		// Only the entries lineage queries read enter the recent window:
-		// changes and rejections. Spawn entries stay out: they hold the
-		// initial memory, which the sink keeps.
-		e := &entries[i]
-		if e.Kind == KindRejected || e.Kind == KindSet && e.Step != StepSpawn {
-			inst.output().recent = append(inst.output().recent, e)
-		}
-	}
 }
 
-// storeRound writes what a round committed into go-memdb in one
-// transaction: each changed object's latest record, and the new recent
-// lineage entries, evicting the oldest beyond the window unless a rate
-// limit still needs them. One transaction per round rather than per step
-// is what keeps a mutating step cheap.
+// window returns the object's recent lineage window after a commit of
+// entries: the previous window plus the entries lineage queries read
+// (changes other than spawn values, and rejections), with the oldest
+// dropped beyond Options.RecentWindow unless a rate limit still needs
+// them. The previous window is never modified, because committed
+// records are shared with readers.
+func (v *VM) window(inst *instance, old []*Entry, entries []Entry, now time.Time) []*Entry {
+	added := 0
+	for i := range entries {
+		if queried(&entries[i]) {
+			added++
+		}
+	}
+	if added == 0 {
+		return old
+	}
+	keep := retention(inst.typ)
+	drop := 0
+	for len(old)-drop+added > v.opts.RecentWindow && drop < len(old) &&
+		now.Sub(old[drop].Time) >= keep {
+		drop++
+	}
+	out := make([]*Entry, 0, len(old)-drop+added)
+	out = append(out, old[drop:]...)
+	for i := range entries {
+		if queried(&entries[i]) {
+			out = append(out, &entries[i])
+		}
+	}
+	return out
+}
+
+// queried reports whether lineage queries read an entry.
+func queried(e *Entry) bool {
+	return e.Kind == KindRejected || e.Kind == KindSet && e.Step != StepSpawn && e.Step != StepUpgrade
+}
+
+// storeRound writes the records a round committed into go-memdb in one
+// transaction. One transaction per round rather than per step is what
+// keeps a mutating step cheap.
 func (v *VM) storeRound(batch []*instance, now time.Time) {
 	txn := v.db.Txn(true)
 	for _, inst := range batch {
-		out := inst.output()
-		if out.dirty && inst.rec != nil {
+		if out := inst.output(); out.dirty && inst.rec != nil {
 			if err := txn.Insert(tableObjects, inst.rec); err != nil {
 				panic("vm: go-memdb insert failed: " + err.Error()) // a schema bug, not bad input
 			}
 		}
-		for _, e := range out.recent {
-			re := &recentEntry{Key: recentKey(inst.addr, e.Seq), Entry: *e}
-			if err := txn.Insert(tableRecent, re); err != nil {
-				panic("vm: go-memdb insert failed: " + err.Error())
-			}
-			inst.window = append(inst.window, re)
-		}
-		v.evict(txn, inst, now)
 	}
 	txn.Commit()
-}
-
-func (v *VM) evict(txn *memdb.Txn, inst *instance, now time.Time) {
-	keep := retention(inst.typ)
-	drop := 0
-	for len(inst.window)-drop > v.opts.RecentWindow {
-		oldest := inst.window[drop]
-		if now.Sub(oldest.Entry.Time) < keep {
-			break
-		}
-		if err := txn.Delete(tableRecent, oldest); err != nil {
-			panic("vm: go-memdb delete failed: " + err.Error())
-		}
-		drop++
-	}
-	if drop > 0 {
-		inst.window = append(inst.window[:0], inst.window[drop:]...)
-	}
 }
 
 // retention is the longest rate-limit window of an object type: recent

@@ -320,21 +320,15 @@ func (v *VM) RecentFilter(addr string) func(e *Entry, now time.Time) (keep, more
 	}
 }
 
-// restoreRecent puts an object's recent lineage back into go-memdb.
+// restoreRecent puts an object's recent lineage window back.
 func (v *VM) restoreRecent(inst *instance, recent []Entry) {
-	if len(recent) == 0 {
+	if len(recent) == 0 || inst.rec == nil {
 		return
 	}
-	txn := v.db.Txn(true)
+	inst.rec.Recent = make([]*Entry, len(recent))
 	for i := range recent {
-		re := &recentEntry{Key: recentKey(inst.addr, recent[i].Seq), Entry: recent[i]}
-		if err := txn.Insert(tableRecent, re); err != nil {
-			txn.Abort()
-			return
-		}
-		inst.window = append(inst.window, re)
+		inst.rec.Recent[i] = &recent[i]
 	}
-	txn.Commit()
 }
 
 // restore pushes an event with its recorded order.

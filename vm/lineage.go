@@ -113,8 +113,9 @@ type Sink interface {
 
 // JSONLinesSink writes entries as JSON Lines.
 type JSONLinesSink struct {
-	mu sync.Mutex
-	w  *bufio.Writer
+	mu  sync.Mutex
+	w   *bufio.Writer
+	buf []byte
 }
 
 // NewJSONLinesSink returns a sink writing to w. Call Flush at the end.
@@ -127,12 +128,9 @@ func (s *JSONLinesSink) Write(entries []Entry) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range entries {
-		b, err := json.Marshal(entries[i])
-		if err != nil {
-			return err
-		}
-		s.w.Write(b)
-		if err := s.w.WriteByte('\n'); err != nil {
+		s.buf = entries[i].AppendJSON(s.buf[:0])
+		s.buf = append(s.buf, '\n')
+		if _, err := s.w.Write(s.buf); err != nil {
 			return err
 		}
 	}

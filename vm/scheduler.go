@@ -38,10 +38,7 @@ type instance struct {
 	// events, nil when none is pending.
 	cycleDue, wakeDue *dueEvent
 
-	// window holds the object's entries in go-memdb's recent window,
-	// oldest first, so that eviction needs no lookup.
-	window []*recentEntry
-	ready  bool // queued for the current round
+	ready bool // queued for the current round
 
 	out *roundOutput // what the object's steps produced in the current round
 }
@@ -92,9 +89,6 @@ type roundOutput struct {
 	sends    []outgoing
 	spawns   []outgoing
 	schedule []*dueEvent
-	// recent holds committed entries not yet in go-memdb's recent
-	// window; lineage queries read them before the window.
-	recent []*Entry
 	// dirty says the object's record changed in this round.
 	dirty bool
 }
@@ -178,13 +172,6 @@ func (inst *instance) output() *roundOutput {
 		inst.out = &roundOutput{}
 	}
 	return inst.out
-}
-
-func (inst *instance) pendingRecent() []*Entry {
-	if inst.out == nil {
-		return nil
-	}
-	return inst.out.recent
 }
 
 // track remembers a scheduled event on its object, for checkpoints.

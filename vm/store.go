@@ -1,8 +1,6 @@
 package vm
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
@@ -19,23 +17,15 @@ type objectRecord struct {
 	Seq uint64
 	// Question is the open question while the object is in inquiry.
 	Question string
-	Born     time.Time
-	Version  int
-}
-
-// recentEntry is a lineage entry kept in go-memdb's recent window.
-type recentEntry struct {
-	Key   string // object, NUL, zero-padded seq: orders an object's entries by seq
-	Entry Entry
-}
-
-func recentKey(addr string, seq uint64) string {
-	return fmt.Sprintf("%s\x00%016x", addr, seq)
+	// Recent is the object's recent lineage window, oldest first: the
+	// entries lineage queries read.
+	Recent  []*Entry
+	Born    time.Time
+	Version int
 }
 
 const (
 	tableObjects = "objects"
-	tableRecent  = "recent"
 )
 
 func newDB() (*memdb.MemDB, error) {
@@ -48,48 +38,24 @@ func newDB() (*memdb.MemDB, error) {
 				"id": {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Addr"}},
 			},
 		},
-		tableRecent: {
-			Name: tableRecent,
-			Indexes: map[string]*memdb.IndexSchema{
-				"id": {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
-			},
-		},
 	}}
 	return memdb.NewMemDB(schema)
 }
 
-// recentLineage reads one object's recent lineage: the entries its
-// steps committed in the current round, newest first, then go-memdb's
-// recent window. It implements stdlib.Lineage. The window holds at most
-// Options.RecentWindow entries per object (more while a rate limit still
-// needs them), so queries see that far back and no further.
+// recentLineage reads one object's recent lineage window, newest first.
+// It implements stdlib.Lineage. The window holds at most
+// Options.RecentWindow entries (more while a rate limit still needs
+// them), so queries see that far back and no further.
 type recentLineage struct {
-	db      *memdb.MemDB
-	txn     *memdb.Txn // opened on the first query of a step
-	addr    string
-	born    time.Time
-	pending []*Entry
+	recent []*Entry
+	born   time.Time
 }
 
 // entries calls visit on the object's recent entries, newest first,
 // until it returns false.
 func (r *recentLineage) entries(visit func(e *Entry) bool) {
-	for i := len(r.pending) - 1; i >= 0; i-- {
-		if !visit(r.pending[i]) {
-			return
-		}
-	}
-	if r.txn == nil {
-		r.txn = r.db.Txn(false)
-	}
-	it, err := r.txn.ReverseLowerBound(tableRecent, "id", r.addr+"\x00\xff")
-	if err != nil {
-		return
-	}
-	prefix := r.addr + "\x00"
-	for raw := it.Next(); raw != nil; raw = it.Next() {
-		re := raw.(*recentEntry)
-		if !strings.HasPrefix(re.Key, prefix) || !visit(&re.Entry) {
+	for i := len(r.recent) - 1; i >= 0; i-- {
+		if !visit(r.recent[i]) {
 			return
 		}
 	}

@@ -385,17 +385,17 @@ func (v *VM) snapshot(rec *objectRecord) ObjectState {
 		Seq: rec.Seq, Memory: mem}
 }
 
-// Recent returns the object's lineage entries still in the recent
-// window, oldest first.
+// Recent returns the object's recent lineage window, oldest first: the
+// entries lineage queries read.
 func (v *VM) Recent(addr string) []Entry {
 	txn := v.db.Txn(false)
-	it, err := txn.Get(tableRecent, "id_prefix", addr+"\x00")
-	if err != nil {
+	raw, err := txn.First(tableObjects, "id", addr)
+	if err != nil || raw == nil {
 		return nil
 	}
 	var out []Entry
-	for raw := it.Next(); raw != nil; raw = it.Next() {
-		out = append(out, raw.(*recentEntry).Entry)
+	for _, e := range raw.(*objectRecord).Recent {
+		out = append(out, *e)
 	}
 	return out
 }

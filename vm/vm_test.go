@@ -3,6 +3,7 @@ package vm
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -40,26 +41,21 @@ object Dial {
 }
 `
 
-// dumpDB returns every record in every go-memdb table.
-func dumpDB(t *testing.T, m *VM) map[string][]any {
+// dumpDB returns every object record in go-memdb, with its recent
+// window copied out.
+func dumpDB(t *testing.T, m *VM) []objectRecord {
 	t.Helper()
 	txn := m.db.Txn(false)
-	out := map[string][]any{}
-	for _, table := range []string{tableObjects, tableRecent} {
-		it, err := txn.Get(table, "id")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for raw := it.Next(); raw != nil; raw = it.Next() {
-			switch r := raw.(type) {
-			case *objectRecord:
-				copied := *r
-				copied.Fields = append([]any(nil), r.Fields...)
-				out[table] = append(out[table], copied)
-			case *recentEntry:
-				out[table] = append(out[table], *r)
-			}
-		}
+	it, err := txn.Get(tableObjects, "id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []objectRecord
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		copied := *raw.(*objectRecord)
+		copied.Fields = append([]any(nil), copied.Fields...)
+		copied.Recent = append([]*Entry(nil), copied.Recent...)
+		out = append(out, copied)
 	}
 	return out
 }
@@ -105,19 +101,33 @@ func TestRejectedStepLeavesMemory(t *testing.T) {
 
 	// Memory is unchanged: only the stored seq moves past the rejections,
 	// and the recent window gains exactly the rejection entries.
-	wantObjects := before[tableObjects]
-	rec := wantObjects[0].(objectRecord)
-	rec.Seq += 2
-	wantObjects[0] = rec
-	if diff := cmp.Diff(wantObjects, after[tableObjects]); diff != "" {
-		t.Errorf("objects table changed (-want +got):\n%s", diff)
+	if len(after) != 1 || len(before) != 1 {
+		t.Fatalf("got %d records before and %d after, want 1", len(before), len(after))
 	}
-	wantRecent := append(before[tableRecent], after[tableRecent][len(before[tableRecent]):]...)
-	if diff := cmp.Diff(wantRecent, after[tableRecent], cmp.AllowUnexported(Entry{})); diff != "" {
-		t.Errorf("recent window changed beyond the rejections (-want +got):\n%s", diff)
+	want := before[0]
+	want.Seq += 2
+	got := after[0]
+	if got.Seq != want.Seq {
+		t.Errorf("stored seq = %d, want %d", got.Seq, want.Seq)
 	}
-	if got := len(after[tableRecent]) - len(before[tableRecent]); got != 2 {
-		t.Errorf("recent window grew by %d entries, want 2", got)
+	if diff := cmp.Diff(want.Fields, got.Fields); diff != "" {
+		t.Errorf("memory changed (-want +got):\n%s", diff)
+	}
+	if got.Mode != want.Mode || got.Question != want.Question || !got.Born.Equal(want.Born) {
+		t.Errorf("record changed: got %+v, want %+v", got, want)
+	}
+	if len(got.Recent) != len(want.Recent)+2 {
+		t.Fatalf("recent window has %d entries, want %d", len(got.Recent), len(want.Recent)+2)
+	}
+	for i, e := range want.Recent {
+		if diff := cmp.Diff(*e, *got.Recent[i]); diff != "" {
+			t.Errorf("recent entry %d changed (-want +got):\n%s", i, diff)
+		}
+	}
+	for _, e := range got.Recent[len(want.Recent):] {
+		if e.Kind != KindRejected {
+			t.Errorf("new recent entry %d is %s, want rejected", e.Seq, e.Kind)
+		}
 	}
 }
 
@@ -243,5 +253,23 @@ func TestEntryJSONRoundTrip(t *testing.T) {
 		`"kind":"set","field":"d","old":"1h","new":"1h30m","version":1}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
+	}
+}
+
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	values := []any{nil, 0, -7, 1 << 60, 0.5, 1e-7, 1e21, 123456789.125, -0.0, "plain", "<tag> & \"q\"",
+		"line\nbreak", "é漢字", "\u2028", true, false, epoch, 90 * time.Minute, []any{1, "a", 2.5},
+		map[string]any{"b": 1, "a": []any{}}, math.Inf(1), math.NaN()}
+	for i, v := range values {
+		e := Entry{Object: "T/é<1>", Seq: uint64(i), Time: epoch.Add(time.Duration(i) * time.Millisecond),
+			Step: StepCycle, Cause: "rule & co", Kind: KindSet, Field: "f", Old: v, New: v,
+			Value: v, Count: i, Version: 2, Reason: "why?", Error: "bad <x>"}
+		want, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.AppendJSON(nil); string(got) != string(want) {
+			t.Errorf("value %#v:\ngot  %s\nwant %s", v, got, want)
+		}
 	}
 }

@@ -122,9 +122,9 @@ func (w *worker) bindEnv(s *step) {
 	env[compiler.SelfName] = inst.addrBoxed
 	env[compiler.IDName] = inst.idBoxed
 	w.ctx.Now = s.now
-	w.lineage = recentLineage{db: w.vm.db, addr: inst.addr, pending: inst.pendingRecent()}
+	w.lineage = recentLineage{}
 	if inst.rec != nil {
-		w.lineage.born = inst.rec.Born
+		w.lineage = recentLineage{recent: inst.rec.Recent, born: inst.rec.Born}
 	}
 	w.ctx.Lineage = &w.lineage
 }
