@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/mor-lang/mor/vm"
@@ -291,6 +292,9 @@ func (s *Store) Commit(machine *vm.VM, input InputPosition) error {
 
 func (s *Store) writeLineage(tx *bolt.Tx) error {
 	lineage, index := tx.Bucket(bucketLineage), tx.Bucket(bucketIndex)
+	lineage.FillPercent = 1.0 // keys only ever grow: keep pages full
+	type indexPut struct{ key, value []byte }
+	puts := make([]indexPut, 0, len(s.pending))
 	var buf []byte
 	for i := range s.pending {
 		e := &s.pending[i]
@@ -301,7 +305,12 @@ func (s *Store) writeLineage(tx *bolt.Tx) error {
 		if err := lineage.Put(key, b); err != nil {
 			return err
 		}
-		if err := index.Put(indexKey(e.Object, e.Seq), key); err != nil {
+		puts = append(puts, indexPut{indexKey(e.Object, e.Seq), key})
+	}
+	// Index keys in order touch each B+tree page once.
+	sort.Slice(puts, func(i, j int) bool { return bytes.Compare(puts[i].key, puts[j].key) < 0 })
+	for _, p := range puts {
+		if err := index.Put(p.key, p.value); err != nil {
 			return err
 		}
 	}
