@@ -38,11 +38,18 @@ func (l ErrorList) Sort() ErrorList {
 		}
 		return a.Column < b.Column
 	})
+	type key struct {
+		pos Position
+		msg string
+	}
+	seen := map[key]bool{}
 	out := l[:0]
-	for i, e := range l {
-		if i > 0 && e.Pos == l[i-1].Pos && e.Msg == l[i-1].Msg {
+	for _, e := range l {
+		k := key{e.Pos, e.Msg}
+		if seen[k] {
 			continue
 		}
+		seen[k] = true
 		out = append(out, e)
 	}
 	return out

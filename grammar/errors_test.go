@@ -193,8 +193,8 @@ func TestParseErrorPosition(t *testing.T) {
 		contains string
 	}{
 		{"missing type", "object A { memory { x: } }\n", 1, 24, `unexpected token "}"`},
-		{"unterminated string", "object A {\n  on m() {\n    x = \"open\n  }\n}\n", 3, 9, "invalid input"},
-		{"unknown character", "object A {\n  on m() {\n    x = 1 \\ 2\n  }\n}\n", 3, 11, "invalid input"},
+		{"unterminated string", "object A {\n  on m() {\n    x = \"open\n  }\n}\n", 3, 9, "unterminated string literal"},
+		{"unknown character", "object A {\n  on m() {\n    x = 1 \\ 2\n  }\n}\n", 3, 11, "invalid character"},
 		{"stray closing brace", "object A {}\n}\n", 2, 1, `"}"`},
 	}
 	for _, tt := range tests {

@@ -3,7 +3,9 @@ package grammar
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -35,7 +37,18 @@ func ParseFile(filename, src string) (*File, error) {
 
 // checkNesting also reports a missing condition after "when" or "if",
 // which the parser would otherwise report far away, at the next item.
+func lineOf(src string, offset int) string {
+	start := strings.LastIndex(src[:offset], "\n") + 1
+	return src[start:offset]
+}
+
 func checkNesting(filename, src string) *Error {
+	if i := strings.LastIndex(src, "/*"); i >= 0 && !strings.Contains(src[i:], "*/") &&
+		!strings.Contains(lineOf(src, i), "//") {
+		pos := Position{Filename: filename, Offset: i, Line: strings.Count(src[:i], "\n") + 1}
+		pos.Column = utf8.RuneCountInString(src[strings.LastIndex(src[:i], "\n")+1:i]) + 1
+		return &Error{Pos: pos, Msg: "unterminated comment: /* has no closing */"}
+	}
 	depth := 0
 	tokens := lexTokens(filename, src)
 	for i, tok := range tokens {
@@ -69,11 +82,43 @@ func convertError(filename, src string, err error) *Error {
 	pos := perr.Position()
 	pos.Filename = filename
 	msg := perr.Message()
+	if i := strings.Index(msg, "invalid input text "); i >= 0 {
+		text := msg[i+len("invalid input text "):]
+		return &Error{Pos: pos, Msg: lexerMessage(text)}
+	}
 	if hint := keywordHint(src, pos); hint != nil {
 		return hint
 	}
 	msg = strings.Replace(msg, `unexpected token "<EOF>"`, "unexpected end of file", 1)
 	return &Error{Pos: pos, Msg: msg}
+}
+
+// lexerMessage explains text the lexer could not split into tokens.
+func lexerMessage(quoted string) string {
+	text, err := strconv.Unquote(quoted)
+	if err != nil {
+		text = quoted
+	}
+	text = strings.TrimSuffix(text, "...")
+	switch {
+	case strings.HasPrefix(text, `"`) || strings.HasPrefix(text, "'"):
+		return "unterminated string literal; close it on the same line"
+	case strings.HasPrefix(text, "`"):
+		return "unterminated raw string literal; close it with a back quote"
+	}
+	r, _ := utf8.DecodeRuneInString(text)
+	if r >= '0' && r <= '9' {
+		return fmt.Sprintf("invalid number or duration starting %q; durations take the units "+
+			"ns, us, ms, s, m, h, d and w", firstWord(text))
+	}
+	return fmt.Sprintf("invalid character %q; identifiers use ASCII letters, digits and _", r)
+}
+
+func firstWord(text string) string {
+	if i := strings.IndexAny(text, " \t\r\n;,(){}[]"); i > 0 {
+		return text[:i]
+	}
+	return text
 }
 
 // Keyword sets by context, used to explain an unexpected identifier.
@@ -100,6 +145,11 @@ func keywordHint(src string, pos Position) *Error {
 	context, keywords := enclosingBlock(tokens[:at])
 	if keywords == nil {
 		return nil
+	}
+	if context == "memory" && at > 0 && tokens[at-1].Type == identType && tokens[at].Type == identType &&
+		(at == 1 || tokens[at-2].Pos.Line < tokens[at-1].Pos.Line || tokens[at-2].Value == "{") {
+		return &Error{Pos: tokens[at].Pos, Msg: fmt.Sprintf("missing \":\" between field %q and "+
+			"its type %q", tokens[at-1].Value, tokens[at].Value)}
 	}
 	for _, i := range []int{at, at - 1} {
 		if i < 0 || tokens[i].Type != identType || isKeyword(tokens[i].Value, keywords) {
@@ -191,8 +241,44 @@ func enclosingBlock(before []lexer.Token) (string, []string) {
 	return "file", topKeywords
 }
 
-// blockContext classifies the block whose "{" follows header.
+// blockHeaders are the keywords that start a block.
+var blockHeaders = map[string]bool{"object": true, "memory": true, "inquiry": true, "dormant": true,
+	"mode": true, "type": true, "rule": true, "on": true, "if": true, "else": true, "after": true,
+	"test": true, "emit": true, "spawn": true}
+
+// blockContext classifies the block whose "{" follows header, by the
+// nearest keyword that starts a block.
 func blockContext(header []lexer.Token) (string, []string) {
+	parens := 0
+	for i := len(header) - 1; i >= 0; i-- {
+		tok := header[i]
+		switch tok.Value {
+		case ")", "]":
+			parens++
+			continue
+		case "(", "[":
+			parens--
+			continue
+		}
+		if parens > 0 || tok.Type != identType || !blockHeaders[tok.Value] {
+			continue
+		}
+		switch tok.Value {
+		case "object":
+			return "object body", objectKeywords
+		case "inquiry", "dormant", "mode":
+			return tok.Value + " block", modeKeywords
+		case "memory", "type":
+			return "memory", fieldKeywords
+		case "emit", "spawn":
+			return "field list", nil
+		}
+		return "action block", actionKeywords
+	}
+	return lineBlockContext(header)
+}
+
+func lineBlockContext(header []lexer.Token) (string, []string) {
 	lineStart := len(header) - 1
 	for lineStart > 0 && header[lineStart-1].Pos.Line == header[len(header)-1].Pos.Line {
 		lineStart--

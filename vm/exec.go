@@ -253,7 +253,11 @@ func arith(op string, current, delta any) (any, error) {
 		}
 	case time.Duration:
 		if d, ok := delta.(time.Duration); ok {
-			return c + d, nil
+			sum := c + d
+			if (d > 0 && sum < c) || (d < 0 && sum > c) {
+				return nil, fmt.Errorf("duration overflow")
+			}
+			return sum, nil
 		}
 	case time.Time:
 		if d, ok := delta.(time.Duration); ok {

@@ -198,7 +198,9 @@ func (v *VM) restoreObject(im *ObjectImage) (*upgradeNote, error) {
 		im.NextTimerID
 	var note *upgradeNote
 	if im.Exists {
+		v.restoring = im
 		fields, n, err := v.upgradeFields(obj, im)
+		v.restoring = nil
 		if err != nil {
 			return nil, err
 		}
@@ -245,10 +247,12 @@ func (v *VM) restoreSchedule(inst *instance, im *ObjectImage) error {
 		inst.wakeDue = e
 	}
 	for _, ti := range im.Timers {
-		if ti.Timer < 0 || ti.Timer >= len(inst.typ.Timers) {
-			return fmt.Errorf("restore %s: timer %q is no longer in the program", inst.addr, ti.Name)
+		timer := findTimer(inst.typ, ti)
+		if timer == nil {
+			return fmt.Errorf("restore %s: pending timer %q is no longer in the program; name "+
+				"timers with after D as NAME so that they survive program changes", inst.addr, ti.Name)
 		}
-		t := &timerState{id: ti.ID, timer: inst.typ.Timers[ti.Timer], due: ti.Due.At, mode: ti.Mode,
+		t := &timerState{id: ti.ID, timer: timer, due: ti.Due.At, mode: ti.Mode,
 			writer: ti.Writer, args: ti.Args}
 		t.event = &dueEvent{at: ti.Due.At, order: ti.Due.Order, inst: inst, kind: eventTimer, timer: ti.ID}
 		if inst.timers == nil {
@@ -329,6 +333,23 @@ func (v *VM) restoreRecent(inst *instance, recent []Entry) {
 	for i := range recent {
 		inst.rec.Recent[i] = &recent[i]
 	}
+}
+
+// findTimer matches a stored timer to the program: by name when it has
+// one, else by its place among the object type's timers.
+func findTimer(obj *compiler.Object, ti TimerImage) *compiler.Timer {
+	if ti.Name != "" {
+		for _, t := range obj.Timers {
+			if t.Name == ti.Name {
+				return t
+			}
+		}
+		return nil
+	}
+	if ti.Timer < 0 || ti.Timer >= len(obj.Timers) || obj.Timers[ti.Timer].Name != "" {
+		return nil
+	}
+	return obj.Timers[ti.Timer]
 }
 
 // restore pushes an event with its recorded order.

@@ -100,6 +100,7 @@ func (s *step) initFields(given map[int]any) error {
 		s.causes[i] = "spawn"
 		if v, ok := given[i]; ok {
 			s.fields[i] = v
+			s.w.env[f.Name] = v
 			continue
 		}
 		if f.Default == nil {

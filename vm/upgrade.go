@@ -131,8 +131,12 @@ func (v *VM) evalStatic(e *compiler.Expr, addr string, old any) (any, error) {
 		return e.Const, nil
 	}
 	_, id, _ := strings.Cut(addr, "/")
+	mode := compiler.Active
+	if inst := v.objects[addr]; inst != nil && v.restoring != nil {
+		mode = v.restoring.Mode
+	}
 	env := map[string]any{stdlib.ContextName: &stdlib.Context{Now: v.now}, compiler.NowName: v.now,
-		compiler.ModeName: compiler.Active, compiler.SelfName: addr, compiler.IDName: id, "old": old}
+		compiler.ModeName: mode, compiler.SelfName: addr, compiler.IDName: id, "old": old}
 	return expr.Run(e.Program, env)
 }
 

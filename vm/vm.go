@@ -51,7 +51,7 @@ type Options struct {
 // Defaults for Options.
 const (
 	DefaultRecentWindow = 32
-	DefaultInboxLimit   = 10000
+	DefaultInboxLimit   = 1_000_000
 	DefaultMaxActions   = 10000
 	DefaultMemoryBudget = 1_000_000
 	DefaultFlipWarning  = 10
@@ -86,7 +86,10 @@ type VM struct {
 	// time as an interface value, shared by all steps of the round.
 	now      time.Time
 	nowBoxed any
-	mu       sync.Mutex
+	// restoring is the image Restore is upgrading, for the mode that
+	// defaults and migrations read.
+	restoring *ObjectImage
+	mu        sync.Mutex
 }
 
 // New creates a VM for prog.
@@ -169,7 +172,7 @@ func (v *VM) spawn(addr string, fields map[string]any, sender string) error {
 	}
 	inst := v.objects[addr]
 	if inst != nil && (inst.rec != nil || inst.spawn != nil) {
-		return fmt.Errorf("spawn %s: the object already exists", addr)
+		return fmt.Errorf("%s already exists", addr)
 	}
 	if inst == nil {
 		inst = v.newInstance(obj, id)

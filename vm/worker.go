@@ -29,7 +29,13 @@ type worker struct {
 func newWorker(v *VM) *worker {
 	w := &worker{vm: v, ctx: &stdlib.Context{}, envs: map[*compiler.Object]map[string]any{},
 		modes: map[string]any{}}
-	w.ctx.Current = func(field string) any { return w.env[field] }
+	w.ctx.Current = func(field string) any {
+		s := &w.step
+		if slot, ok := s.inst.typ.FieldIndex[field]; ok {
+			return s.fields[slot] // the field, even where a parameter hides its name
+		}
+		return nil
+	}
 	w.eval.MemoryBudget = v.opts.MemoryBudget
 	return w
 }

@@ -30,7 +30,7 @@ func newLineageCommand() *cobra.Command {
 		Short: "Read and filter lineage from a file written by mor run --lineage, or a data directory",
 		Long: `lineage prints the entries of a lineage file, optionally only those of one
 object (Station/seattle) or one field (Station/seattle.alert), of one kind
-(set, mode, rejected, skipped, missed), of one cause (a rule, message or
+(set, mode, rejected, skipped, missed, drop), of one cause (a rule, message or
 timer name), or within a time range.
 
 With --as-of T it prints each object's memory and mode as they were at time T
@@ -211,6 +211,10 @@ func describeEntry(e rawEntry) string {
 			jsonText(e.Fields["reason"]))
 	case "rejected":
 		return fmt.Sprintf("%s  REJECTED [%v] %v", head, e.Fields["constraint"], e.Fields["error"])
+	case "drop":
+		return fmt.Sprintf("%s  dropped field %s (was %s)", head, e.Field, jsonText(e.Fields["old"]))
+	case "missed":
+		return fmt.Sprintf("%s  missed %v cycle ticks", head, e.Fields["count"])
 	}
 	return fmt.Sprintf("%s  %s %s", head, e.Kind, jsonText(e.Fields["reason"]))
 }
