@@ -274,7 +274,7 @@ func TestErrorColumns(t *testing.T) {
 		{
 			name: "duration out of range",
 			body: "    d = 1d + 107000d",
-			want: `t.mor:7:14: duration "107000d" is out of range (the maximum is about 290 years)`,
+			want: `t.mor:7:14: duration "107000d" is out of range (the maximum is about 292 years)`,
 		},
 		{
 			name: "lineage argument",
@@ -291,7 +291,7 @@ func TestErrorColumns(t *testing.T) {
 		{
 			name: "assignment type",
 			body: "    x = 1 +\n      1.5",
-			want: `t.mor:7:9: cannot use "1 + 1.5" (type float) as int`,
+			want: `t.mor:7:9: cannot use 1 + 1.5 (type float) as int`,
 		},
 	}
 	for _, tt := range tests {

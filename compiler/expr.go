@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -111,7 +112,7 @@ func (c *compiler) compileExpr(e *grammar.Expr, sc *scope, want *Type, asBool bo
 		return nil
 	}
 	if err != nil {
-		c.exprError(e, src, shifts, err)
+		c.exprError(e, sc, shifts, err)
 		return nil
 	}
 	out := &Expr{Source: e.Source, Pos: e.Pos, Program: program}
@@ -124,7 +125,7 @@ func (c *compiler) compileExpr(e *grammar.Expr, sc *scope, want *Type, asBool bo
 }
 
 // exprError maps an expr-lang compile error back to the .mor file.
-func (c *compiler) exprError(e *grammar.Expr, src string, shifts []shift, err error) {
+func (c *compiler) exprError(e *grammar.Expr, sc *scope, shifts []shift, err error) {
 	var fe *file.Error
 	if !errors.As(err, &fe) {
 		c.errorf(e.Pos, "%v", err)
@@ -134,6 +135,15 @@ func (c *compiler) exprError(e *grammar.Expr, src string, shifts []shift, err er
 	msg = strings.ReplaceAll(msg, durationFunc+"(", "duration(")
 	msg = strings.ReplaceAll(msg, stdlib.ContextName+".", "")
 	msg = improveMessage(msg)
+	if name, ok := strings.CutPrefix(fe.Message, "unknown name "); ok {
+		var names []string
+		for k := range sc.env() {
+			if !strings.HasPrefix(k, "__") {
+				names = append(names, k)
+			}
+		}
+		msg += suggest(name, names)
+	}
 	offset := unshift(shifts, fe.From)
 	c.errorf(offsetPos(e.Source, e.Pos, offset), "%s", msg)
 }
@@ -230,12 +240,14 @@ func assignable(got, want *Type) bool {
 	return got.Kind == want.Kind
 }
 
+// quoteSource shows a piece of source in a message as written, short
+// and on one line, so that string literals keep their own quotes.
 func quoteSource(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 40 {
 		s = s[:37] + "..."
 	}
-	return fmt.Sprintf("%q", s)
+	return s
 }
 
 // foldConstant evaluates an expression that names nothing from the
@@ -254,14 +266,26 @@ func (c *compiler) foldConstant(out *Expr, sc *scope) {
 func isConstant(node ast.Node) bool {
 	constant := true
 	ast.Walk(&node, visitorFunc(func(n *ast.Node) {
-		switch (*n).(type) {
-		case *ast.IdentifierNode, *ast.CallNode, *ast.MemberNode, *ast.PointerNode,
-			*ast.VariableDeclaratorNode:
+		switch x := (*n).(type) {
+		case *ast.CallNode:
+			// The checked arithmetic calls are pure; their callee
+			// identifier is not a name from the environment.
+			if id, ok := x.Callee.(*ast.IdentifierNode); !ok || !pureFuncs[id.Value] {
+				constant = false
+			}
+		case *ast.IdentifierNode:
+			if !pureFuncs[x.Value] {
+				constant = false
+			}
+		case *ast.MemberNode, *ast.PointerNode, *ast.VariableDeclaratorNode:
 			constant = false
 		}
 	}))
 	return constant
 }
+
+var pureFuncs = map[string]bool{intAddFunc: true, intSubFunc: true, intMulFunc: true,
+	intNegFunc: true, "__duration_add": true, "__duration_sub": true, durationFunc: true}
 
 type visitorFunc func(*ast.Node)
 
@@ -579,40 +603,82 @@ func scanDuration(runes []rune, i int) (end int, d time.Duration, isDuration boo
 	return end, d, true, nil
 }
 
-// ParseDuration parses a duration literal: a sequence of numbers, each
-// with a unit of ns, us, µs, ms, s, m, h, d (24h) or w (7d). It rejects
-// values beyond about 290 years, the range of a duration.
+// ParseDuration parses a duration literal: an optional minus sign, then
+// one or more numbers, each with a unit of ns, us, µs, ms, s, m, h, d
+// (24h) or w (7d), as in 90s, 1h30m or 1.5d. The sum is computed
+// exactly in nanoseconds and must fit a duration, about 292 years.
 func ParseDuration(text string) (time.Duration, error) {
-	var total float64
-	rest := text
-	for rest != "" {
-		n := 0
-		for n < len(rest) && (rest[n] >= '0' && rest[n] <= '9' || rest[n] == '.') {
-			n++
-		}
-		u := n
-		for u < len(rest) && !(rest[u] >= '0' && rest[u] <= '9') {
-			u++
-		}
-		if n == 0 {
-			return 0, fmt.Errorf("invalid duration %q: expected a number before %q", text, rest)
-		}
-		var value float64
-		if _, err := fmt.Sscan(rest[:n], &value); err != nil {
-			return 0, fmt.Errorf("invalid duration %q", text)
-		}
-		unit, ok := durationUnits[rest[n:u]]
-		if !ok {
-			return 0, fmt.Errorf("invalid duration %q: unknown unit %q (use ns, us, ms, s, m, h, d or w)",
-				text, rest[n:u])
-		}
-		total += value * float64(unit)
-		rest = rest[u:]
+	rest, negative := strings.CutPrefix(text, "-")
+	if rest == "" {
+		return 0, fmt.Errorf("invalid duration %q: write a number and a unit, such as 90s or 3d", text)
 	}
-	if total > float64(1<<63-1) {
-		return 0, fmt.Errorf("duration %q is out of range (the maximum is about 290 years)", text)
+	var total int64
+	for rest != "" {
+		part, unit, next, err := splitDurationPart(text, rest)
+		if err != nil {
+			return 0, err
+		}
+		ns, ok := durationPart(part, unit)
+		if !ok || total > math.MaxInt64-ns {
+			return 0, fmt.Errorf("duration %q is out of range (the maximum is about 292 years)", text)
+		}
+		total += ns
+		rest = next
+	}
+	if negative {
+		total = -total
 	}
 	return time.Duration(total), nil
+}
+
+// splitDurationPart splits the first number and unit off rest.
+func splitDurationPart(text, rest string) (number string, unit time.Duration, next string, err error) {
+	n, dots := 0, 0
+	for n < len(rest) && (rest[n] >= '0' && rest[n] <= '9' || rest[n] == '.') {
+		if rest[n] == '.' {
+			dots++
+		}
+		n++
+	}
+	if n == 0 || dots > 1 || n == 1 && rest[0] == '.' || rest[n-1] == '.' {
+		return "", 0, "", fmt.Errorf("invalid duration %q: expected a number before %q", text, rest)
+	}
+	u := n
+	for u < len(rest) && !(rest[u] >= '0' && rest[u] <= '9') {
+		u++
+	}
+	unit, ok := durationUnits[rest[n:u]]
+	if !ok {
+		return "", 0, "", fmt.Errorf("invalid duration %q: unknown unit %q (use ns, us, ms, s, m, h, d or w)",
+			text, rest[n:u])
+	}
+	return rest[:n], unit, rest[u:], nil
+}
+
+// durationPart converts "1.5" of unit into nanoseconds without floating
+// point, reporting false on overflow.
+func durationPart(number string, unit time.Duration) (int64, bool) {
+	whole, frac, _ := strings.Cut(number, ".")
+	if whole == "" {
+		whole = "0" // .5s
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w > math.MaxInt64/int64(unit) {
+		return 0, false
+	}
+	ns := w * int64(unit)
+	scale := int64(unit)
+	for _, c := range frac {
+		scale /= 10
+		if scale == 0 {
+			break // finer than a nanosecond
+		}
+		ns += int64(c-'0') * scale
+		if ns < 0 {
+			return 0, false
+		}
+	}
+	return ns, true
 }
 
 var durationUnits = map[string]time.Duration{

@@ -152,12 +152,18 @@ func (c *compiler) compileDefaults(obj *Object) {
 
 func (c *compiler) compileFieldExprs(f *Field, sc *scope) {
 	fd := f.decl
+	before := len(c.errs)
 	if fd.Default != nil {
 		dsc := &scope{object: sc.object, noFields: true, extra: map[string]any{}}
 		for name, v := range sc.extra {
 			if name != "value" {
 				dsc.extra[name] = v
 			}
+		}
+		// The field's own enum values, even where another field's name
+		// hides them.
+		for name, v := range enumValuesOf(f.Type, map[*RecordType]bool{}) {
+			dsc.extra[name] = v
 		}
 		f.Default = c.compileExpr(&fd.Default.Expr, dsc, f.Type, false)
 	}
@@ -168,7 +174,7 @@ func (c *compiler) compileFieldExprs(f *Field, sc *scope) {
 			}
 		}
 	}
-	if f.Default != nil && f.Default.HasConst {
+	if f.Default != nil && f.Default.HasConst && len(c.errs) == before {
 		v, err := Convert(f.Default.Const, f.Type)
 		if err != nil {
 			c.errorf(f.Default.Pos, "default for %s: %v", f.Name, err)

@@ -226,7 +226,11 @@ func (c *compiler) compileWake(obj *Object, mode *Mode, wd *grammar.WakeDecl) {
 	}
 	if wd.After != nil {
 		d, err := ParseDuration(wd.After.Value)
-		if err != nil || d <= 0 {
+		if err != nil {
+			c.errorf(wd.After.Pos, "%v", err)
+			return
+		}
+		if d <= 0 {
 			c.errorf(wd.After.Pos, "wake after needs a positive duration, got %s", wd.After.Value)
 			return
 		}

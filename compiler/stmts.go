@@ -303,6 +303,7 @@ func (c *compiler) compileSend(ss *grammar.SendStmt, ctx *bodyContext) Action {
 // parameters and returns them in parameter order.
 func (c *compiler) compileArgs(ss *grammar.SendStmt, h *Handler, ctx *bodyContext) []*Expr {
 	out := make([]*Expr, len(h.Params))
+	given := make([]bool, len(h.Params))
 	ok := true
 	for i, a := range ss.Args {
 		slot := i
@@ -319,8 +320,17 @@ func (c *compiler) compileArgs(ss *grammar.SendStmt, h *Handler, ctx *bodyContex
 				continue
 			}
 		}
+		if slot < len(given) && given[slot] {
+			c.errorf(a.Pos, "argument %s is given twice", h.Params[slot].Name)
+			ok = false
+			continue
+		}
+		if slot < len(given) {
+			given[slot] = true
+		}
 		if slot >= len(h.Params) {
-			c.errorf(a.Pos, "message %s takes %d arguments, got %d", ss.Message, len(h.Params), len(ss.Args))
+			c.errorf(a.Pos, "message %s takes %d argument%s, got %d", ss.Message, len(h.Params),
+				plural(len(h.Params)), len(ss.Args))
 			return nil
 		}
 		out[slot] = c.compileExpr(&a.Value.Expr, ctx.scope(), h.Params[slot].Type, false)
@@ -338,6 +348,13 @@ func (c *compiler) compileArgs(ss *grammar.SendStmt, h *Handler, ctx *bodyContex
 	return out
 }
 
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
 func (c *compiler) compileSpawn(sp *grammar.SpawnStmt, ctx *bodyContext) Action {
 	obj, id := c.compileTarget(sp.Target, ctx)
 	if obj == nil || id == nil {
@@ -348,7 +365,11 @@ func (c *compiler) compileSpawn(sp *grammar.SpawnStmt, ctx *bodyContext) Action 
 
 func (c *compiler) compileAfter(as *grammar.AfterStmt, ctx *bodyContext) Action {
 	delay, err := ParseDuration(as.Delay.Value)
-	if err != nil || delay <= 0 {
+	if err != nil {
+		c.errorf(as.Delay.Pos, "%v", err)
+		return nil
+	}
+	if delay <= 0 {
 		c.errorf(as.Delay.Pos, "after needs a positive duration, got %s", as.Delay.Value)
 		return nil
 	}
@@ -401,7 +422,11 @@ func (c *compiler) compileTestStmt(st *grammar.Stmt, ctx *bodyContext) Action {
 		return c.compileSend(st.Send, ctx)
 	case st.Advance != nil:
 		d, err := ParseDuration(st.Advance.By.Value)
-		if err != nil || d <= 0 {
+		if err != nil {
+			c.errorf(st.Advance.By.Pos, "%v", err)
+			return nil
+		}
+		if d <= 0 {
 			c.errorf(st.Advance.By.Pos, "advance needs a positive duration, got %s", st.Advance.By.Value)
 			return nil
 		}
@@ -437,6 +462,22 @@ func testStmtPos(st *grammar.Stmt) grammar.Position {
 		return st.If.Pos
 	case st.Emit != nil:
 		return st.Emit.Pos
+	case st.Enter != nil:
+		return st.Enter.Pos
+	case st.Inquire != nil:
+		return st.Inquire.Pos
+	case st.Resume != nil:
+		return st.Resume.Pos
+	case st.Sleep != nil:
+		return st.Sleep.Pos
+	case st.After != nil:
+		return st.After.Pos
+	case st.Cancel != nil:
+		return st.Cancel.Pos
+	case st.Append != nil:
+		return st.Append.Pos
+	case st.Remove != nil:
+		return st.Remove.Pos
 	}
 	return grammar.Position{}
 }

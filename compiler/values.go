@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -246,6 +247,9 @@ func Equal(a, b any) bool {
 		fb, ok := number(b)
 		return ok && fa == fb
 	}
+	if a != nil && !reflect.TypeOf(a).Comparable() {
+		return reflect.DeepEqual(a, b)
+	}
 	return a == b
 }
 
@@ -306,7 +310,7 @@ func Format(v any) string {
 
 func formatFloat(f float64) string {
 	s := strconv.FormatFloat(f, 'g', -1, 64)
-	if !strings.ContainsAny(s, ".eEn") {
+	if !strings.ContainsAny(s, ".eEnI") {
 		s += ".0"
 	}
 	return s
@@ -320,6 +324,9 @@ func FormatDuration(d time.Duration) string {
 		return "0s"
 	}
 	var b strings.Builder
+	if d == math.MinInt64 {
+		return "-106751d23h47m16s854ms775us808ns"
+	}
 	if d < 0 {
 		b.WriteByte('-')
 		d = -d
