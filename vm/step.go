@@ -258,12 +258,19 @@ func (w *worker) recordMissed(inst *instance, now time.Time, missed int) {
 // fires at most once and sees what earlier rules wrote; a mode change
 // ends the cycle.
 func (w *worker) runOneCycle(inst *instance, mode *compiler.Mode, now time.Time, missed int) {
+	// A quiet cycle, in which no rule fires, reads committed memory
+	// and starts no step at all.
+	w.bindMemory(inst, inst.rec.Fields, inst.rec.Mode, now)
+	first := w.firstRule(mode)
+	if first == len(mode.Rules) && missed == 0 {
+		inst.cycles++ // a quiet cycle ends any streak of flips
+		return
+	}
 	s := w.begin(inst, StepCycle, "cycle", now)
 	s.writer = "rules"
 	if missed > 0 {
 		s.skipped = append(s.skipped, Entry{Kind: KindMissed, Count: missed, Cause: "cycle"})
 	}
-	first := w.firstRule(mode)
 	for i, r := range mode.Rules[first:] {
 		fire := i == 0 && first > 0
 		var err error

@@ -24,15 +24,18 @@ type worker struct {
 	ctx     *stdlib.Context
 	lineage recentLineage
 	step    step
+	// current and currentType are the memory the bound environment
+	// holds, for history().
+	current     []any
+	currentType *compiler.Object
 }
 
 func newWorker(v *VM) *worker {
 	w := &worker{vm: v, ctx: &stdlib.Context{}, envs: map[*compiler.Object]map[string]any{},
 		modes: map[string]any{}}
 	w.ctx.Current = func(field string) any {
-		s := &w.step
-		if slot, ok := s.inst.typ.FieldIndex[field]; ok {
-			return s.fields[slot] // the field, even where a parameter hides its name
+		if slot, ok := w.currentType.FieldIndex[field]; ok {
+			return w.current[slot] // the field, even where a parameter hides its name
 		}
 		return nil
 	}
@@ -117,17 +120,23 @@ func (w *worker) runObject(inst *instance, now time.Time) {
 // bindEnv loads the object's memory and the step's names into the
 // expression environment.
 func (w *worker) bindEnv(s *step) {
-	inst := s.inst
+	w.bindMemory(s.inst, s.fields, s.mode, s.now)
+}
+
+// bindMemory loads memory and the names every step has into the
+// expression environment of the object's type.
+func (w *worker) bindMemory(inst *instance, fields []any, mode string, now time.Time) {
 	env := w.envFor(inst.typ)
 	w.env = env
 	for i, f := range inst.typ.Fields {
-		env[f.Name] = s.fields[i]
+		env[f.Name] = fields[i]
 	}
+	w.current, w.currentType = fields, inst.typ
 	env[compiler.NowName] = w.vm.nowBoxed
-	env[compiler.ModeName] = w.boxMode(s.mode)
+	env[compiler.ModeName] = w.boxMode(mode)
 	env[compiler.SelfName] = inst.addrBoxed
 	env[compiler.IDName] = inst.idBoxed
-	w.ctx.Now = s.now
+	w.ctx.Now = now
 	w.lineage = recentLineage{}
 	if inst.rec != nil {
 		w.lineage = recentLineage{recent: inst.rec.Recent, born: inst.rec.Born}
