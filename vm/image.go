@@ -299,7 +299,7 @@ func (v *VM) restoreQueues(inst *instance, im *ObjectImage) error {
 	return nil
 }
 
-// RecentFilter says which lineage entries, read newest first, belong in
+// RecentFilter reports which lineage entries, read newest first, belong in
 // an object's recent window after a restore: the same ones a run keeps,
 // the newest window entries that are changes or rejections, and older
 // ones a rate limit still reads. It returns false once no older entry

@@ -41,7 +41,7 @@ type step struct {
 	timersCut     []string
 }
 
-// stepError is why a step was rejected.
+// stepError is the reason a step was rejected.
 type stepError struct {
 	constraint string
 	field      string
@@ -255,7 +255,7 @@ func (w *worker) recordMissed(inst *instance, now time.Time, missed int) {
 }
 
 // runOneCycle runs the mode's rules once, in priority order. Each rule
-// fires at most once and sees what earlier rules wrote; a mode change
+// fires at most once and reads what earlier rules wrote; a mode change
 // ends the cycle.
 func (w *worker) runOneCycle(inst *instance, mode *compiler.Mode, now time.Time, missed int) {
 	// A quiet cycle, in which no rule fires, reads committed memory

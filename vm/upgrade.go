@@ -18,9 +18,9 @@ type upgradeNote struct {
 }
 
 // upgradeFields maps a stored object's fields onto the program's fields.
-// A field the program added takes its default; a field with a migration
-// takes the migrated value; a removed field or a changed type without a
-// migration is an error naming the field.
+// A field the program added takes its default, and a field with a
+// migration takes the migrated value. A removed field or a changed type
+// without a migration is an error that names the field.
 func (v *VM) upgradeFields(obj *compiler.Object, im *ObjectImage) ([]any, *upgradeNote, error) {
 	fields := make([]any, len(obj.Fields))
 	var changes []Entry

@@ -17,7 +17,7 @@ import (
 type Options struct {
 	// Clock is the VM clock; nil means a virtual clock at Start.
 	Clock Clock
-	// Start is where a default virtual clock begins.
+	// Start is the time a default virtual clock starts at.
 	Start time.Time
 	// Workers is the number of goroutines that run steps; 0 means 1.
 	Workers int
