@@ -88,6 +88,9 @@ func (s *step) checkChange(f *compiler.Field, old, val any) error {
 // checkRecordChange applies the change constraints of a record's fields
 // (const, monotonic, append only, transitions, written by) to a write
 // of the record, so that r.x = v is governed like a field write.
+// NOTE: records inside lists and maps get only their value constraints
+// (range, max, where, enum) checked, and "at most N changes per D" on a
+// record field is not enforced.
 func (s *step) checkRecordChange(f *compiler.Field, old, val any) error {
 	if f.Type.Kind != compiler.Record {
 		return nil

@@ -75,7 +75,8 @@ lineage as JSON Lines.`,
 	f.StringVar(&o.data, "data", "", "keep objects, lineage, timers and the input position in `DIR`, "+
 		"and resume from it")
 	f.IntVar(&o.retain, "retain", 0, "with --data, keep this many lineage entries per object and "+
-		"compact older ones into a snapshot (0 keeps all)")
+		"compact older ones into a snapshot (0 keeps all); below 32, lineage queries see fewer "+
+		"entries after a resume")
 	f.StringVar(&o.state, "state", "", "write every object's final memory and mode as JSON Lines to `FILE`")
 	f.StringVar(&o.clock, "clock", "virtual", "clock: virtual (jumps between due events) or real")
 	f.StringVar(&o.start, "start", "", "virtual clock start `TIME` (default: the first input timestamp, "+
