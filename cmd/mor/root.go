@@ -46,7 +46,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newCheckCommand(), newRunCommand(), newLineageCommand(), newReplayCommand(),
-		newStateCommand(), newQueryCommand(), newInquiriesCommand(),
+		newStateCommand(), newQueryCommand(), newInquiriesCommand(), newTestCommand(),
 		newSendCommand("send --data DIR OBJECT MESSAGE [name=value...]",
 			"Queue a message for an object in a data directory", ""),
 		newSendCommand("answer --data DIR OBJECT [name=value...]",
