@@ -221,8 +221,13 @@ func parseExample(t *testing.T, path string) *ObjectDecl {
 	if err != nil {
 		t.Fatalf("ParseFile failed:\n%s", Format(err, map[string]string{path: src}))
 	}
-	if len(f.Decls) != 1 || f.Decls[0].Object == nil {
-		t.Fatalf("%s: parsed %d declarations, want one object", path, len(f.Decls))
+	if len(f.Decls) == 0 || f.Decls[0].Object == nil {
+		t.Fatalf("%s: parsed %d declarations, want an object first", path, len(f.Decls))
+	}
+	for _, d := range f.Decls[1:] {
+		if d.Test == nil {
+			t.Fatalf("%s: a declaration after the object is not a test block", path)
+		}
 	}
 	return f.Decls[0].Object
 }
