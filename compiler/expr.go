@@ -135,6 +135,12 @@ func (c *compiler) exprError(e *grammar.Expr, sc *scope, shifts []shift, err err
 	msg = strings.ReplaceAll(msg, durationFunc+"(", "duration(")
 	msg = strings.ReplaceAll(msg, stdlib.ContextName+".", "")
 	msg = improveMessage(msg)
+	if word := unexpectedIdent(fe.Message); word != "" {
+		// A misspelled constraint after a default reads as part of it.
+		if hint := suggest(word, constraintWords); hint != "" {
+			msg += hint + "; a constraint after a default must be spelled exactly"
+		}
+	}
 	if name, ok := strings.CutPrefix(fe.Message, "unknown name "); ok {
 		var names []string
 		for k := range sc.env() {
@@ -146,6 +152,26 @@ func (c *compiler) exprError(e *grammar.Expr, sc *scope, shifts []shift, err err
 	}
 	offset := unshift(shifts, fe.From)
 	c.errorf(offsetPos(e.Source, e.Pos, offset), "%s", msg)
+}
+
+// constraintWords are the words that start a field constraint.
+var constraintWords = []string{"const", "in", "where", "monotonic", "append", "max", "transitions",
+	"at", "written"}
+
+// unexpectedIdent returns X from expr-lang's `unexpected token
+// Identifier("X")`, or "".
+func unexpectedIdent(msg string) string {
+	const prefix = `unexpected token Identifier("`
+	i := strings.Index(msg, prefix)
+	if i < 0 {
+		return ""
+	}
+	rest := msg[i+len(prefix):]
+	word, _, ok := strings.Cut(rest, `")`)
+	if !ok {
+		return ""
+	}
+	return word
 }
 
 // improveMessage rewords expr-lang messages that name Go types.
