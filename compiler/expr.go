@@ -310,7 +310,7 @@ func isConstant(node ast.Node) bool {
 	return constant
 }
 
-var pureFuncs = map[string]bool{intAddFunc: true, intSubFunc: true, intMulFunc: true,
+var pureFuncs = map[string]bool{intAddFunc: true, intSubFunc: true, intMulFunc: true, floatToIntFunc: true,
 	intNegFunc: true, "__duration_add": true, "__duration_sub": true, durationFunc: true}
 
 type visitorFunc func(*ast.Node)
@@ -408,6 +408,9 @@ const (
 	intSubFunc = "__int_sub"
 	intMulFunc = "__int_mul"
 	intNegFunc = "__int_neg"
+	// floatToIntFunc replaces int() of a float, which Go would turn into
+	// an arbitrary value when out of range.
+	floatToIntFunc = "__float_to_int"
 )
 
 var intOps = map[string]string{"+": intAddFunc, "-": intSubFunc, "*": intMulFunc}
@@ -429,6 +432,16 @@ func patchIntArithmetic(node *ast.Node) bool {
 		call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn},
 			Arguments: []ast.Node{n.Left, n.Right}}
 		call.SetType(intType) // so that an enclosing operation is checked too
+		ast.Patch(node, call)
+		return true
+	case *ast.BuiltinNode:
+		if n.Name != "int" || len(n.Arguments) != 1 || n.Arguments[0].Type() == nil ||
+			n.Arguments[0].Type().Kind() != reflect.Float64 {
+			return false
+		}
+		call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: floatToIntFunc},
+			Arguments: n.Arguments}
+		call.SetType(intType)
 		ast.Patch(node, call)
 		return true
 	case *ast.UnaryNode:
@@ -499,6 +512,13 @@ func checkedIntOptions() []expr.Option {
 			c := a * b
 			return c, c/b == a && !(a == -1 && b == math.MinInt) && !(b == -1 && a == math.MinInt)
 		}), sig),
+		expr.Function(floatToIntFunc, func(params ...any) (any, error) {
+			f := params[0].(float64)
+			if math.IsNaN(f) || f >= 1<<63 || f < -(1<<63) {
+				return nil, fmt.Errorf("int(%v) is out of the int range", f)
+			}
+			return int(f), nil
+		}, new(func(float64) int)),
 		expr.Function(intNegFunc, func(params ...any) (any, error) {
 			a := params[0].(int)
 			if a == math.MinInt {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 
 	"github.com/mor-lang/mor/vm"
 	bolt "go.etcd.io/bbolt"
@@ -20,7 +21,10 @@ type Snapshot struct {
 
 // EachLineage calls fn with every stored lineage entry as JSON, in
 // commit order.
-func (s *Store) EachLineage(fn func(line []byte) error) error {
+func (s *Store) EachLineage(fn func(line []byte) error) (err error) {
+	defer s.guard(&err)
+	debug.SetPanicOnFault(true)
+	defer debug.SetPanicOnFault(false)
 	return s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketLineage).ForEach(func(_, v []byte) error {
 			return fn(v)
@@ -29,9 +33,12 @@ func (s *Store) EachLineage(fn func(line []byte) error) error {
 }
 
 // Snapshots returns the compaction snapshots by object address.
-func (s *Store) Snapshots() (map[string]Snapshot, error) {
-	out := map[string]Snapshot{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+func (s *Store) Snapshots() (out map[string]Snapshot, err error) {
+	defer s.guard(&err)
+	debug.SetPanicOnFault(true)
+	defer debug.SetPanicOnFault(false)
+	out = map[string]Snapshot{}
+	err = s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSnapshots).ForEach(func(k, v []byte) error {
 			var snap Snapshot
 			if err := json.Unmarshal(v, &snap); err != nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"time"
 
@@ -166,7 +167,37 @@ func openBolt(path string, opts Options) (db *bolt.DB, err error) {
 	case err != nil:
 		return nil, corrupt(path, err)
 	}
+	if err := checkSize(db, path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// checkSize rejects a file shorter than the pages its meta page
+// counts: reading those pages would fault, not fail.
+func checkSize(db *bolt.DB, path string) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	var want int64
+	if err := db.View(func(tx *bolt.Tx) error { want = tx.Size(); return nil }); err != nil {
+		return corrupt(path, err)
+	}
+	if info.Size() < want {
+		return corrupt(path, fmt.Errorf("the file has %d bytes but its pages need %d; it was "+
+			"truncated", info.Size(), want))
+	}
+	return nil
+}
+
+// guard turns a panic or memory fault inside bbolt, which damaged pages
+// can cause, into an error naming the file.
+func (s *Store) guard(err *error) {
+	if r := recover(); r != nil {
+		*err = corrupt(s.path, fmt.Errorf("%v", r))
+	}
 }
 
 func corrupt(path string, err error) error {
@@ -352,9 +383,12 @@ func (s *Store) Load() (vm.Image, error) {
 // each object's recent lineage window as machine keeps it, decoded with
 // machine's program, so that machine.Restore resumes lineage queries
 // and rate limits where they were.
-func (s *Store) LoadFor(machine *vm.VM) (vm.Image, error) {
-	img := vm.Image{Now: s.meta.Now, Order: s.meta.Order}
-	err := s.db.View(func(tx *bolt.Tx) error {
+func (s *Store) LoadFor(machine *vm.VM) (img vm.Image, err error) {
+	defer s.guard(&err)
+	debug.SetPanicOnFault(true)
+	defer debug.SetPanicOnFault(false)
+	img = vm.Image{Now: s.meta.Now, Order: s.meta.Order}
+	err = s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketObjects).ForEach(func(k, v []byte) error {
 			var im vm.ObjectImage
 			if err := gob.NewDecoder(bytes.NewReader(v)).Decode(&im); err != nil {
@@ -410,7 +444,10 @@ func loadRecent(tx *bolt.Tx, machine *vm.VM, im *vm.ObjectImage, now time.Time) 
 // Enqueue adds a message to an object's stored inbox, creating the
 // object's image when it does not exist yet, as a message to a new
 // address does in a run.
-func (s *Store) Enqueue(addr string, m vm.MessageImage) error {
+func (s *Store) Enqueue(addr string, m vm.MessageImage) (err error) {
+	defer s.guard(&err)
+	debug.SetPanicOnFault(true)
+	defer debug.SetPanicOnFault(false)
 	return s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketObjects)
 		im := vm.ObjectImage{Addr: addr, PendingSpawn: &vm.SpawnImage{Sender: m.Sender}}

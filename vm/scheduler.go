@@ -2,6 +2,7 @@ package vm
 
 import (
 	"container/heap"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -269,10 +270,16 @@ func (v *VM) RunUntilQuiet(limit time.Time) (bool, error) {
 // work left at it: messages sent in one round are delivered in the next.
 func (v *VM) runInstant(now time.Time) error {
 	v.nowBoxed = now
-	for {
+	for round := 0; ; round++ {
 		v.sched.collectDue(now)
 		if len(v.sched.ready) == 0 {
 			return nil
+		}
+		if round >= v.opts.MaxRoundsPerInstant {
+			return fmt.Errorf("more than %d rounds of steps at %s: objects keep sending each other "+
+				"messages at the same instant (now %s and %d more); delay a reply with after D",
+				v.opts.MaxRoundsPerInstant, now.UTC().Format(time.RFC3339), v.sched.ready[0].addr,
+				len(v.sched.ready)-1)
 		}
 		batch := v.sched.ready
 		v.sched.ready = nil

@@ -42,6 +42,10 @@ type Options struct {
 	// Checkpoints makes the VM track which objects changed, for
 	// Checkpoint; a durable store sets it.
 	Checkpoints bool
+	// MaxRoundsPerInstant bounds the rounds of steps at one instant, so
+	// objects that answer each other's messages at once cannot loop
+	// forever; 0 means DefaultMaxRounds.
+	MaxRoundsPerInstant int
 	// FlipWarning is after how many consecutive cycles of a rule setting
 	// a field back and forth a warning event names the rule; 0 means
 	// DefaultFlipWarning.
@@ -55,6 +59,7 @@ const (
 	DefaultMaxActions   = 10000
 	DefaultMemoryBudget = 1_000_000
 	DefaultFlipWarning  = 10
+	DefaultMaxRounds    = 10000
 )
 
 // Event is something an object did that the caller may want to see: an
@@ -109,6 +114,9 @@ func New(prog *compiler.Program, opts Options) (*VM, error) {
 	}
 	if opts.InboxLimit <= 0 {
 		opts.InboxLimit = DefaultInboxLimit
+	}
+	if opts.MaxRoundsPerInstant <= 0 {
+		opts.MaxRoundsPerInstant = DefaultMaxRounds
 	}
 	if opts.FlipWarning <= 0 {
 		opts.FlipWarning = DefaultFlipWarning

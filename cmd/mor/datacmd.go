@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -194,6 +196,10 @@ func queueMessage(data, addr, msg string, pairs []string, w io.Writer) error {
 	if data == "" {
 		return fmt.Errorf("this command needs --data DIR")
 	}
+	if _, err := os.Stat(filepath.Join(data, store.FileName)); err != nil {
+		return fmt.Errorf("no data directory at %s (%s not found); run mor run --data %s first",
+			data, filepath.Join(data, store.FileName), data)
+	}
 	s, err := store.Open(data, store.Options{})
 	if err != nil {
 		return err
@@ -219,11 +225,42 @@ func queueMessage(data, addr, msg string, pairs []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for _, p := range h.Params {
+		if _, ok := args[p.Name]; !ok && !p.Type.Optional {
+			return fmt.Errorf("missing argument %s=VALUE (%s) for message %s; parameters: %s", p.Name,
+				p.Type, msg, paramNames(h))
+		}
+	}
+	if msg == "answer" {
+		if err := checkInquiry(s, addr); err != nil {
+			return err
+		}
+	}
 	if err := s.Enqueue(addr, vm.MessageImage{Name: msg, Args: args, Sender: "cli"}); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "queued %s for %s; the next mor run --data %s delivers it\n", msg, addr, data)
 	return nil
+}
+
+// checkInquiry makes sure an answer goes to an object that asked.
+func checkInquiry(s *store.Store, addr string) error {
+	img, err := s.Load()
+	if err != nil {
+		return err
+	}
+	for _, im := range img.Objects {
+		if im.Addr != addr {
+			continue
+		}
+		if im.Mode != compiler.Inquiry {
+			return fmt.Errorf("%s is in mode %s, not inquiry, so it has no question to answer; "+
+				"use mor send to send it a message", addr, im.Mode)
+		}
+		return nil
+	}
+	return fmt.Errorf("%s not found in %s; mor inquiries lists the objects with open questions",
+		addr, s.Path())
 }
 
 // parsePairs converts name=value pairs to a handler's parameter types.

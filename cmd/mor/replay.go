@@ -131,7 +131,11 @@ func replayData(dir string, stdout, stderr io.Writer) error {
 	err = s.EachLineage(func(line []byte) error {
 		e, err := vm.DecodeEntry(prog, line)
 		entries = append(entries, e)
-		return err
+		if err != nil {
+			return fmt.Errorf("lineage entry %d cannot be read (%v): the file is damaged; "+
+				"restore it from a backup", len(entries), err)
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.Path(), err)
