@@ -27,6 +27,12 @@ func (w *worker) reject(s *step, err error) {
 		}
 	}
 	w.write(s, []Entry{e}, nil)
+	cause := s.kind + " " + s.cause
+	if s.kind == StepMessage {
+		cause = "message " + s.cause
+	}
+	s.inst.output().events = append(s.inst.output().events, Event{Time: s.now, Object: s.inst.addr,
+		Kind: "rejected", Name: cause, Reason: e.Error})
 }
 
 // commit writes a step's changes: new memory, lineage entries, the mode

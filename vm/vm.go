@@ -67,7 +67,7 @@ const (
 type Event struct {
 	Time   time.Time
 	Object string
-	// Kind is "emit", "mode", "warning" or "error".
+	// Kind is "emit", "mode", "rejected", "warning" or "error".
 	Kind string
 	// Name is the event name of an emit.
 	Name   string

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/mor-lang/mor/compiler"
 	"github.com/mor-lang/mor/store"
@@ -53,7 +54,7 @@ func (r *runner) resume() error {
 	// The same input file resumes where the stored run stopped; another
 	// file is new input, read from its start.
 	skip := 0
-	if in := r.store.Meta().Input; in.Path == r.o.input {
+	if in := r.store.Meta().Input; in.Path != "" && samePath(in.Path, r.o.input) {
 		skip = in.Records
 	}
 	for r.reader != nil && r.position < skip {
@@ -71,7 +72,11 @@ func (r *runner) checkpoint(final bool) error {
 	if r.store == nil {
 		return nil
 	}
-	pos := store.InputPosition{Path: r.o.input, Records: r.position}
+	path := r.o.input
+	if abs, err := filepath.Abs(path); err == nil && path != "" {
+		path = abs
+	}
+	pos := store.InputPosition{Path: path, Records: r.position}
 	if r.o.input == "" {
 		pos = r.store.Meta().Input
 	}

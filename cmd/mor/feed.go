@@ -16,7 +16,7 @@ func (r *runner) feed() error {
 	if r.reader == nil {
 		return nil
 	}
-	for {
+	for !r.stopped() {
 		rec, err := r.nextRecord()
 		if errors.Is(err, io.EOF) {
 			return nil
@@ -42,6 +42,7 @@ func (r *runner) feed() error {
 		r.skipped++
 		fmt.Fprintf(r.stderr, "skipped: %v\n", err)
 	}
+	return nil
 }
 
 func (r *runner) nextRecord() (input.Record, error) {

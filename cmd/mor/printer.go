@@ -18,11 +18,16 @@ import (
 type printer struct {
 	w     io.Writer
 	quiet bool
+	// rejected counts rejected steps, for the summary.
+	rejected int
 }
 
 func newPrinter(w io.Writer, quiet bool) *printer { return &printer{w: w, quiet: quiet} }
 
 func (p *printer) event(e vm.Event) {
+	if e.Kind == "rejected" {
+		p.rejected++
+	}
 	if p.quiet && e.Kind != "error" && e.Kind != "warning" {
 		return
 	}
@@ -39,7 +44,7 @@ func (p *printer) event(e vm.Event) {
 			line += fmt.Sprintf("  %q", e.Reason)
 		}
 		fmt.Fprintln(p.w, line)
-	case "error", "warning":
+	case "error", "warning", "rejected":
 		fmt.Fprintf(p.w, "%s  %s  %s %s: %s\n", formatTime(e.Time), e.Object, e.Kind, e.Name, e.Reason)
 	}
 }

@@ -90,7 +90,8 @@ func newCheckCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "ok: %d object types, %d tests\n", len(prog.Objects), len(prog.Tests))
+			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s, %s\n", count(len(prog.Objects), "object type"),
+				count(len(prog.Tests), "test"))
 			return nil
 		},
 	}

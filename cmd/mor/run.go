@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -93,6 +94,9 @@ lineage as JSON Lines.`,
 }
 
 func runProgram(files []string, o *runOptions, stdout, stderr io.Writer) error {
+	if err := o.validate(files); err != nil {
+		return err
+	}
 	prog, err := loadProgram(files, stderr)
 	if err != nil {
 		return err
@@ -107,6 +111,63 @@ func runProgram(files []string, o *runOptions, stdout, stderr io.Writer) error {
 	}
 	defer r.close()
 	return r.run()
+}
+
+// validate checks the flags before anything runs, so that a mistake
+// is reported at once rather than after the run.
+func (o *runOptions) validate(files []string) error {
+	if o.workers < 1 {
+		return fmt.Errorf("invalid --workers %d: use 1 or more", o.workers)
+	}
+	if o.retain < 0 {
+		return fmt.Errorf("invalid --retain %d: use 0 (keep all) or more", o.retain)
+	}
+	if o.forTime != "" {
+		if d, err := compiler.ParseDuration(o.forTime); err != nil || d <= 0 {
+			return fmt.Errorf("invalid --for %q: use a positive duration such as 30d", o.forTime)
+		}
+	}
+	if _, err := parseLongDuration(o.quietLimit); err != nil {
+		return fmt.Errorf("invalid --quiet-limit: %v", err)
+	}
+	protected := append([]string{o.input}, files...)
+	for _, out := range []struct{ flag, path string }{{"--lineage", o.lineage}, {"--state", o.state}} {
+		if out.path == "" {
+			continue
+		}
+		for _, p := range protected {
+			if p != "" && samePath(p, out.path) {
+				return fmt.Errorf("%s %s would overwrite an input file; choose another file", out.flag,
+					out.path)
+			}
+		}
+		if strings.HasSuffix(out.path, ".mor") {
+			return fmt.Errorf("%s %s looks like a program file; choose a .jsonl file", out.flag, out.path)
+		}
+		if dir := filepath.Dir(out.path); !isDir(dir) {
+			return fmt.Errorf("%s %s: directory %s does not exist", out.flag, out.path, dir)
+		}
+	}
+	seen := map[string]bool{}
+	for _, a := range o.args {
+		param, _, _ := strings.Cut(a, "=")
+		if seen[param] {
+			return fmt.Errorf("--arg %s is given twice", param)
+		}
+		seen[param] = true
+	}
+	return nil
+}
+
+func samePath(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }
 
 // runner drives one mor run: the VM, the input, the lineage file and
@@ -128,6 +189,10 @@ type runner struct {
 	position int
 	store    *store.Store
 	sources  map[string]string
+	// stop receives Ctrl-C; the run then ends at the next instant and
+	// keeps what it did.
+	stop        chan os.Signal
+	interrupted bool
 	// first is the first record, read ahead to find the start time.
 	first    *input.Record
 	firstErr error
@@ -266,6 +331,9 @@ func (r *runner) close() {
 }
 
 func (r *runner) run() error {
+	r.stop = make(chan os.Signal, 1)
+	signal.Notify(r.stop, os.Interrupt)
+	defer signal.Stop(r.stop)
 	for _, addr := range r.o.spawns {
 		if err := r.machine.Spawn(addr, nil); err != nil {
 			return err
@@ -319,7 +387,7 @@ func (r *runner) runUntilQuiet(now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if !quiet {
+	if !quiet && !r.interrupted {
 		fmt.Fprintf(r.stderr, "mor: objects were still scheduled at %s, %s after the input; "+
 			"stopped there (raise --quiet-limit or use --for)\n", formatTime(limit), r.o.quietLimit)
 	}
@@ -329,9 +397,20 @@ func (r *runner) runUntilQuiet(now time.Time) error {
 // runQuietSteps runs one due instant at a time until nothing is
 // scheduled or the clock would pass limit, offering the data directory a
 // commit between instants.
+// stopped reports whether Ctrl-C was pressed.
+func (r *runner) stopped() bool {
+	select {
+	case <-r.stop:
+		r.interrupted = true
+		fmt.Fprintln(r.stderr, "mor: interrupted; stopping after the current instant")
+	default:
+	}
+	return r.interrupted
+}
+
 func (r *runner) runQuietSteps(limit time.Time) (bool, error) {
 	m := r.machine
-	for {
+	for !r.stopped() {
 		next, ok := m.NextDue()
 		if !ok {
 			return true, nil
@@ -346,6 +425,7 @@ func (r *runner) runQuietSteps(limit time.Time) (bool, error) {
 			return false, err
 		}
 	}
+	return false, nil
 }
 
 // parseLongDuration accepts a duration literal or a whole number of
@@ -363,15 +443,7 @@ func parseLongDuration(text string) (time.Duration, error) {
 
 // runForever runs a real-clock VM until interrupted.
 func (r *runner) runForever() error {
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt)
-	defer signal.Stop(stop)
-	for {
-		select {
-		case <-stop:
-			return nil
-		default:
-		}
+	for !r.stopped() {
 		next, ok := r.machine.NextDue()
 		if !ok {
 			return nil
@@ -383,6 +455,7 @@ func (r *runner) runForever() error {
 			return err
 		}
 	}
+	return nil
 }
 
 func (r *runner) finish() error {
@@ -400,12 +473,21 @@ func (r *runner) finish() error {
 			return err
 		}
 	}
-	fmt.Fprintf(r.stderr, "mor: %d input records, %d objects, clock at %s\n",
-		r.records, len(states), formatTime(r.machine.Now()))
+	fmt.Fprintf(r.stderr, "mor: %s, %s, %s, clock at %s\n", count(r.records, "input record"),
+		count(len(states), "object"), count(r.printer.rejected, "rejected step"),
+		formatTime(r.machine.Now()))
 	if r.skipped > 0 {
-		fmt.Fprintf(r.stderr, "mor: skipped %d bad input records\n", r.skipped)
+		fmt.Fprintf(r.stderr, "mor: skipped %s\n", count(r.skipped, "bad input record"))
 	}
 	return nil
+}
+
+// count writes n and noun, plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func writeStateFile(path string, states []vm.ObjectState) error {
