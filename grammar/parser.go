@@ -37,6 +37,39 @@ func ParseFile(filename, src string) (*File, error) {
 
 // checkNesting also reports a missing condition after "when" or "if",
 // which the parser would otherwise report far away, at the next item.
+// clauseHint reports a clause whose next word is not what it needs: a
+// rule without "when", or a cycle, timer or wake without a duration.
+// The parser would report these at the next item instead.
+func clauseHint(tokens []lexer.Token, i int) *Error {
+	tok := tokens[i]
+	if tok.Type != identType || i+1 >= len(tokens) {
+		return nil
+	}
+	next := func(k int) lexer.Token {
+		if i+k < len(tokens) {
+			return tokens[i+k]
+		}
+		return lexer.Token{}
+	}
+	durationType := morLexer.Symbols()["Duration"]
+	switch tok.Value {
+	case "rule":
+		if n := next(2); next(1).Type == identType && n.Value != "when" && n.Value != "priority" {
+			return &Error{Pos: n.Pos, Msg: fmt.Sprintf("rule %s needs \"when CONDITION\" before its "+
+				"block, found %q", next(1).Value, n.Value)}
+		}
+	case "every", "after":
+		if tok.Value == "every" && (i == 0 || tokens[i-1].Value != "cycle") {
+			return nil
+		}
+		if n := next(1); n.Type != durationType {
+			return &Error{Pos: n.Pos, Msg: fmt.Sprintf("%s needs a positive duration such as 10m or "+
+				"1d, found %q", tok.Value, n.Value)}
+		}
+	}
+	return nil
+}
+
 func lineOf(src string, offset int) string {
 	start := strings.LastIndex(src[:offset], "\n") + 1
 	return src[start:offset]
@@ -52,6 +85,9 @@ func checkNesting(filename, src string) *Error {
 	depth := 0
 	tokens := lexTokens(filename, src)
 	for i, tok := range tokens {
+		if err := clauseHint(tokens, i); err != nil {
+			return err
+		}
 		if (tok.Value == "when" || tok.Value == "if") && tok.Type == identType &&
 			i+1 < len(tokens) && tokens[i+1].Value == "{" {
 			return &Error{Pos: tokens[i+1].Pos, Msg: fmt.Sprintf("missing condition after %q; "+

@@ -52,7 +52,7 @@ type cell struct {
 // compileMapping validates a Mapping before any input is read.
 func compileMapping(m Mapping) (*plan, error) {
 	if m.To == "" {
-		return nil, fmt.Errorf("invalid mapping: missing address template (To); %s",
+		return nil, fmt.Errorf("missing address template (--to); %s",
 			"set it to a fixed address such as Station/seattle or a template such as "+
 				"Airport/{origin}")
 	}
@@ -62,12 +62,12 @@ func compileMapping(m Mapping) (*plan, error) {
 	}
 	if len(address.columns()) == 0 {
 		if problem := addressProblem(m.To); problem != "" {
-			return nil, fmt.Errorf("%s (value %q) in the mapping (To); %s",
+			return nil, fmt.Errorf("%s (value %q) in --to; %s",
 				problem, m.To, hintAddress)
 		}
 	}
 	if problem := messageProblem(m.Msg); problem != "" {
-		return nil, fmt.Errorf("%s (value %q) in the mapping (Msg); %s",
+		return nil, fmt.Errorf("%s (value %q) in --msg; %s",
 			problem, m.Msg, hintMessage)
 	}
 	p := &plan{address: address, msg: m.Msg, timeColumn: m.TimeColumn}

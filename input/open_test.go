@@ -64,7 +64,7 @@ func TestOpenErrors(t *testing.T) {
 			`unsupported input file extension ".txt"`},
 		{"no extension", filepath.Join(dir, "events"), Mapping{}, `extension ""`},
 		{"mapping for JSON Lines", writeFile(t, "in.jsonl", ""), Mapping{Msg: "m"},
-			"applies only to .csv and .json"},
+			"apply only to .csv and .json"},
 		{"missing file", filepath.Join(dir, "absent.csv"), Mapping{To: "A/b", Msg: "m"},
 			"no such file"},
 		{"CSV without mapping", writeFile(t, "in.csv", "x\n"), Mapping{},

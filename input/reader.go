@@ -46,8 +46,8 @@ func Open(path string, m Mapping) (Reader, io.Closer, error) {
 		return nil, nil, err
 	}
 	if format == formatJSONLines && !m.isZero() {
-		return nil, nil, fmt.Errorf("%s: a mapping (address template, message name, "+
-			"time column or Rename) applies only to .csv and .json input; "+
+		return nil, nil, fmt.Errorf("%s: --to, --msg, --time-column and --arg apply only to "+
+			".csv and .json input; "+
 			"a JSON Lines record names its own address and message in \"to\" and \"msg\"",
 			path)
 	}

@@ -44,7 +44,7 @@ func (v Value) String() string {
 // Float converts a JSON number or a decimal string such as "12.5" or "-3e2".
 // Surrounding spaces in a string are ignored. NaN and infinities are rejected.
 func (v Value) Float() (float64, error) {
-	f, err := v.decimal()
+	f, err := v.decimal(hintFloat)
 	if err != nil {
 		return 0, err
 	}
@@ -63,7 +63,7 @@ func (v Value) Int() (int64, error) {
 			return n, nil
 		}
 	}
-	f, err := v.decimal()
+	f, err := v.decimal(hintInt)
 	if err != nil {
 		return 0, err
 	}
@@ -125,13 +125,13 @@ const (
 )
 
 // decimal parses the value as a float64, rejecting anything but decimal notation.
-func (v Value) decimal() (float64, error) {
+func (v Value) decimal(hint string) (float64, error) {
 	text, ok := v.numberText()
 	if !ok {
-		return 0, v.errorf(hintFloat, "invalid number: found %s", kindOf(v.Raw))
+		return 0, v.errorf(hint, "invalid number: found %s", kindOf(v.Raw))
 	}
 	if !isDecimal(text) {
-		return 0, v.errorf(hintFloat, "invalid number")
+		return 0, v.errorf(hint, "invalid number")
 	}
 	// ParseFloat cannot fail on decimal notation: it returns ±Inf with ErrRange on
 	// overflow, which the callers check.

@@ -63,8 +63,11 @@ type Store struct {
 // Meta is the store's bookkeeping, saved with every commit.
 type Meta struct {
 	Format string
-	Now    time.Time
-	Order  uint64
+	// Now is the VM clock, stored as text because encoding/json cannot
+	// write years beyond 9999, which a virtual clock can reach.
+	Now     time.Time `json:"-"`
+	NowText string    `json:"Now"`
+	Order   uint64
 	// Input is the input file and how many of its records were consumed.
 	Input InputPosition
 	// Retain is how many lineage entries per object stay uncompacted; 0
@@ -220,7 +223,7 @@ func (s *Store) init() error {
 		}
 		if tx.Bucket(bucketMeta).Get([]byte("meta")) == nil {
 			s.meta.Format = formatVersion
-			return putJSON(tx.Bucket(bucketMeta), []byte("meta"), s.meta)
+			return putMeta(tx.Bucket(bucketMeta), s.meta)
 		}
 		return s.readMeta(tx)
 	})
@@ -233,6 +236,13 @@ func (s *Store) readMeta(tx *bolt.Tx) error {
 	}
 	if err := json.Unmarshal(b.Get([]byte("meta")), &s.meta); err != nil {
 		return fmt.Errorf("%s: invalid meta record: %v", s.path, err)
+	}
+	if s.meta.NowText != "" {
+		now, err := time.Parse(time.RFC3339Nano, s.meta.NowText)
+		if err != nil {
+			return fmt.Errorf("%s: invalid clock %q in the meta record: %v", s.path, s.meta.NowText, err)
+		}
+		s.meta.Now = now
 	}
 	if s.meta.Format != formatVersion {
 		return fmt.Errorf("%s has format %q; this mor reads %q", s.path, s.meta.Format, formatVersion)
@@ -311,7 +321,7 @@ func (s *Store) Commit(machine *vm.VM, input InputPosition) error {
 				return err
 			}
 		}
-		return putJSON(tx.Bucket(bucketMeta), []byte("meta"), meta)
+		return putMeta(tx.Bucket(bucketMeta), meta)
 	})
 	if err != nil {
 		return fmt.Errorf("commit to %s: %w", s.path, err)
@@ -354,6 +364,11 @@ func putImage(tx *bolt.Tx, im *vm.ObjectImage) error {
 		return fmt.Errorf("encoding %s: %w", im.Addr, err)
 	}
 	return tx.Bucket(bucketObjects).Put([]byte(im.Addr), buf.Bytes())
+}
+
+func putMeta(b *bolt.Bucket, m Meta) error {
+	m.NowText = m.Now.UTC().Format(time.RFC3339Nano)
+	return putJSON(b, []byte("meta"), m)
 }
 
 func putJSON(b *bolt.Bucket, key []byte, v any) error {
