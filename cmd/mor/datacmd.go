@@ -58,9 +58,16 @@ func newStateCommand() *cobra.Command {
 			for _, im := range img.Objects {
 				if im.Exists && (len(want) == 0 || want[im.Addr]) {
 					states = append(states, imageState(im))
+					delete(want, im.Addr)
 				}
 			}
-			return writeStates(cmd.OutOrStdout(), states)
+			if err := writeStates(cmd.OutOrStdout(), states); err != nil {
+				return err
+			}
+			for addr := range want {
+				return fmt.Errorf("%s not found in %s", addr, s.Path())
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&data, "data", "", "data `DIR`")
@@ -80,30 +87,37 @@ condition over their fields, mode and id, as in
 Without "where EXPR" it lists every object of the type.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return query(data, args[0], cmd.OutOrStdout())
+			return query(data, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	cmd.Flags().StringVar(&data, "data", "", "data `DIR`")
 	return cmd
 }
 
-func query(data, text string, w io.Writer) error {
-	typ, cond, hasCond := strings.Cut(text, " where ")
+func query(data, text string, w io.Writer, stderr io.Writer) error {
+	typ, cond, hasCond := strings.Cut(text+" ", " where ")
 	typ = strings.TrimSpace(typ)
 	s, err := openReadOnly(data)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	prog, err := loadStoredProgram(s)
+	if err != nil {
+		return err
+	}
+	obj := prog.Objects[typ]
+	if obj == nil {
+		return fmt.Errorf("unknown object type %q in %q: write 'Type where CONDITION'; the types are %s",
+			typ, text, strings.Join(prog.Order, ", "))
+	}
 	img, err := s.Load()
 	if err != nil {
 		return err
 	}
-	var program *exprvm.Program
-	if hasCond {
-		if program, err = expr.Compile(cond, expr.AsBool()); err != nil {
-			return fmt.Errorf("invalid condition %q: %v", cond, err)
-		}
+	program, err := compileQuery(obj, cond, hasCond)
+	if err != nil {
+		return err
 	}
 	var states []vm.ObjectState
 	for _, im := range img.Objects {
@@ -112,7 +126,8 @@ func query(data, text string, w io.Writer) error {
 			continue
 		}
 		if program != nil {
-			env := map[string]any{"mode": st.Mode, "id": strings.TrimPrefix(st.Addr, typ+"/")}
+			env := queryEnv(obj)
+			env["mode"], env["id"] = st.Mode, strings.TrimPrefix(st.Addr, typ+"/")
 			for k, v := range st.Memory {
 				env[k] = v
 			}
@@ -126,7 +141,41 @@ func query(data, text string, w io.Writer) error {
 		}
 		states = append(states, st)
 	}
+	if len(states) == 0 {
+		fmt.Fprintf(stderr, "no %s object matches\n", typ)
+	}
 	return writeStates(w, states)
+}
+
+// queryEnv returns the names a query condition may use, with values of
+// their types: the fields, the enum values, mode and id.
+func queryEnv(obj *compiler.Object) map[string]any {
+	env := map[string]any{"mode": "", "id": ""}
+	for name, v := range obj.EnumValues {
+		env[name] = v
+	}
+	for _, f := range obj.Fields {
+		env[f.Name] = f.Type.Zero()
+		if env[f.Name] == nil {
+			env[f.Name] = (*any)(nil)
+		}
+	}
+	return env
+}
+
+func compileQuery(obj *compiler.Object, cond string, hasCond bool) (*exprvm.Program, error) {
+	if !hasCond {
+		return nil, nil
+	}
+	if strings.TrimSpace(cond) == "" {
+		return nil, fmt.Errorf("missing condition after \"where\"")
+	}
+	program, err := expr.Compile(cond, expr.AsBool(), expr.Env(queryEnv(obj)))
+	if err != nil {
+		return nil, fmt.Errorf("invalid condition %q for %s: %v", cond, obj.Name,
+			strings.SplitN(err.Error(), "\n", 2)[0])
+	}
+	return program, nil
 }
 
 func newInquiriesCommand() *cobra.Command {

@@ -64,6 +64,9 @@ instead, rebuilt from the entries up to T.`,
 					return fmt.Errorf("invalid %s: %v", p.name, err)
 				}
 			}
+			if err := f.validate(); err != nil {
+				return err
+			}
 			entries, err := readLineageSource(source, data)
 			if err != nil {
 				return err
@@ -162,6 +165,19 @@ func readLineage(r io.Reader, name string) ([]rawEntry, error) {
 	return out, sc.Err()
 }
 
+var entryKinds = map[string]bool{"set": true, "mode": true, "rejected": true, "skipped": true,
+	"missed": true, "drop": true}
+
+func (f lineageFilter) validate() error {
+	if f.kind != "" && !entryKinds[f.kind] {
+		return fmt.Errorf("invalid --kind %q: use set, mode, rejected, skipped, missed or drop", f.kind)
+	}
+	if !f.since.IsZero() && !f.until.IsZero() && f.until.Before(f.since) {
+		return fmt.Errorf("--until %s is before --since %s", formatTime(f.until), formatTime(f.since))
+	}
+	return nil
+}
+
 func (f lineageFilter) matchObject(e rawEntry) bool {
 	return f.object == "" || e.Object == f.object || strings.HasSuffix(f.object, "/") &&
 		strings.HasPrefix(e.Object, f.object)
@@ -184,10 +200,18 @@ func (f lineageFilter) match(e rawEntry) bool {
 func printEntries(w io.Writer, entries []rawEntry, f lineageFilter, asJSON bool) error {
 	bw := bufio.NewWriter(w)
 	defer bw.Flush()
+	matched := 0
+	defer func() {
+		if matched == 0 {
+			bw.Flush()
+			fmt.Fprintln(os.Stderr, "no lineage entry matches")
+		}
+	}()
 	for _, e := range entries {
 		if !f.match(e) {
 			continue
 		}
+		matched++
 		if asJSON {
 			bw.Write(e.line)
 			bw.WriteByte('\n')
