@@ -67,14 +67,11 @@ instead, rebuilt from the entries up to T.`,
 			if err := f.validate(); err != nil {
 				return err
 			}
-			entries, err := readLineageSource(source, data)
-			if err != nil {
-				return err
-			}
+			each := func(fn func(e *rawEntry) error) error { return eachLineage(source, data, fn) }
 			if !f.asOf.IsZero() {
-				return printAsOf(cmd.OutOrStdout(), entries, f, asJSON)
+				return printAsOf(cmd.OutOrStdout(), each, f, asJSON)
 			}
-			return printEntries(cmd.OutOrStdout(), entries, f, asJSON)
+			return printEntries(cmd.OutOrStdout(), each, f, asJSON)
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "only entries of this `KIND`")
@@ -111,58 +108,60 @@ type rawEntry struct {
 	line   []byte
 }
 
-func readLineageSource(path, data string) ([]rawEntry, error) {
+// eachLineage calls fn with every lineage entry of a file, or of a data
+// directory when data is set, one at a time, so that reading a long
+// lineage takes little memory. Only the entry's keys used for filtering
+// are decoded; fields() decodes the rest on demand.
+func eachLineage(path, data string, fn func(e *rawEntry) error) error {
 	if data == "" {
-		return readLineageFile(path)
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		for n := 1; sc.Scan(); n++ {
+			if err := decodeRaw(sc.Bytes(), path, n, fn); err != nil {
+				return err
+			}
+		}
+		return sc.Err()
 	}
 	s, err := store.Open(data, store.Options{ReadOnly: true})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer s.Close()
-	var buf bytes.Buffer
-	err = s.EachLineage(func(line []byte) error {
-		buf.Write(line)
-		buf.WriteByte('\n')
-		return nil
+	n := 0
+	return s.EachLineage(func(line []byte) error {
+		n++
+		return decodeRaw(line, s.Path(), n, fn)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return readLineage(&buf, s.Path())
 }
 
-func readLineageFile(path string) ([]rawEntry, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+func decodeRaw(line []byte, name string, n int, fn func(e *rawEntry) error) error {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 {
+		return nil
 	}
-	defer f.Close()
-	return readLineage(f, path)
+	var e rawEntry
+	if err := json.Unmarshal(line, &e); err != nil || e.Object == "" {
+		return fmt.Errorf("%s:%d: invalid lineage entry (%v); the file is not lineage written by mor "+
+			"or it is damaged", name, n, err)
+	}
+	e.line = line
+	return fn(&e)
 }
 
-func readLineage(r io.Reader, name string) ([]rawEntry, error) {
-	var out []rawEntry
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		var e rawEntry
-		dec := json.NewDecoder(bytes.NewReader(line))
+// fields decodes the whole entry, numbers kept exact.
+func (e *rawEntry) fields() map[string]any {
+	if e.Fields == nil {
+		dec := json.NewDecoder(bytes.NewReader(e.line))
 		dec.UseNumber()
-		if err := dec.Decode(&e.Fields); err != nil {
-			return nil, fmt.Errorf("%s:%d: invalid lineage entry: %v", name, n, err)
-		}
-		if err := json.Unmarshal(line, &e); err != nil || e.Object == "" {
-			return nil, fmt.Errorf("%s:%d: invalid lineage entry: missing object, seq or time", name, n)
-		}
-		e.line = append([]byte(nil), line...)
-		out = append(out, e)
+		dec.Decode(&e.Fields)
 	}
-	return out, sc.Err()
+	return e.Fields
 }
 
 var entryKinds = map[string]bool{"set": true, "mode": true, "rejected": true, "skipped": true,
@@ -197,50 +196,51 @@ func (f lineageFilter) match(e rawEntry) bool {
 	return false
 }
 
-func printEntries(w io.Writer, entries []rawEntry, f lineageFilter, asJSON bool) error {
+// entrySource calls a function with each lineage entry in turn.
+type entrySource func(fn func(e *rawEntry) error) error
+
+func printEntries(w io.Writer, each entrySource, f lineageFilter, asJSON bool) error {
 	bw := bufio.NewWriter(w)
 	defer bw.Flush()
 	matched := 0
-	defer func() {
-		if matched == 0 {
-			bw.Flush()
-			fmt.Fprintln(os.Stderr, "no lineage entry matches")
-		}
-	}()
-	for _, e := range entries {
-		if !f.match(e) {
-			continue
+	err := each(func(e *rawEntry) error {
+		if !f.match(*e) {
+			return nil
 		}
 		matched++
 		if asJSON {
 			bw.Write(e.line)
-			bw.WriteByte('\n')
-			continue
+			return bw.WriteByte('\n')
 		}
-		fmt.Fprintln(bw, describeEntry(e))
+		_, err := fmt.Fprintln(bw, describeEntry(e))
+		return err
+	})
+	if err == nil && matched == 0 {
+		fmt.Fprintln(os.Stderr, "no lineage entry matches")
 	}
-	return nil
+	return err
 }
 
 // describeEntry renders one entry as a readable line.
-func describeEntry(e rawEntry) string {
+func describeEntry(e *rawEntry) string {
+	fields := e.fields()
 	head := fmt.Sprintf("%s  %s #%d  %s %s", formatTime(e.Time), e.Object, e.Seq,
-		e.Fields["step"], e.Cause)
+		fields["step"], e.Cause)
 	switch e.Kind {
 	case "set":
-		return fmt.Sprintf("%s  %s: %s -> %s", head, e.Field, jsonText(e.Fields["old"]),
-			jsonText(e.Fields["new"]))
+		return fmt.Sprintf("%s  %s: %s -> %s", head, e.Field, jsonText(fields["old"]),
+			jsonText(fields["new"]))
 	case "mode":
-		return fmt.Sprintf("%s  mode %v -> %v  %s", head, e.Fields["old"], e.Fields["new"],
-			jsonText(e.Fields["reason"]))
+		return fmt.Sprintf("%s  mode %v -> %v  %s", head, fields["old"], fields["new"],
+			jsonText(fields["reason"]))
 	case "rejected":
-		return fmt.Sprintf("%s  REJECTED [%v] %v", head, e.Fields["constraint"], e.Fields["error"])
+		return fmt.Sprintf("%s  REJECTED [%v] %v", head, fields["constraint"], fields["error"])
 	case "drop":
-		return fmt.Sprintf("%s  dropped field %s (was %s)", head, e.Field, jsonText(e.Fields["old"]))
+		return fmt.Sprintf("%s  dropped field %s (was %s)", head, e.Field, jsonText(fields["old"]))
 	case "missed":
-		return fmt.Sprintf("%s  missed %v cycle ticks", head, e.Fields["count"])
+		return fmt.Sprintf("%s  missed %v cycle ticks", head, fields["count"])
 	}
-	return fmt.Sprintf("%s  %s %s", head, e.Kind, jsonText(e.Fields["reason"]))
+	return fmt.Sprintf("%s  %s %s", head, e.Kind, jsonText(fields["reason"]))
 }
 
 func jsonText(v any) string {
@@ -259,11 +259,11 @@ type objectAt struct {
 	Memory map[string]any `json:"memory"`
 }
 
-func printAsOf(w io.Writer, entries []rawEntry, f lineageFilter, asJSON bool) error {
+func printAsOf(w io.Writer, each entrySource, f lineageFilter, asJSON bool) error {
 	objects := map[string]*objectAt{}
-	for _, e := range entries {
-		if e.Time.After(f.asOf) || !f.matchObject(e) {
-			continue
+	err := each(func(e *rawEntry) error {
+		if e.Time.After(f.asOf) || !f.matchObject(*e) {
+			return nil
 		}
 		o := objects[e.Object]
 		if o == nil {
@@ -273,10 +273,20 @@ func printAsOf(w io.Writer, entries []rawEntry, f lineageFilter, asJSON bool) er
 		o.Seq = e.Seq
 		switch e.Kind {
 		case "set":
-			o.Memory[e.Field] = e.Fields["new"]
+			o.Memory[e.Field] = e.fields()["new"]
+		case "drop":
+			delete(o.Memory, e.Field)
 		case "mode":
-			o.Mode = fmt.Sprint(e.Fields["new"])
+			o.Mode = fmt.Sprint(e.fields()["new"])
 		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(objects) == 0 {
+		fmt.Fprintf(os.Stderr, "no object has lineage at or before %s; with --retain, older "+
+			"history is compacted into snapshots\n", formatTime(f.asOf))
 	}
 	addrs := make([]string, 0, len(objects))
 	for a := range objects {
