@@ -90,10 +90,39 @@ func Format(err error, sources map[string]string) string {
 	for _, e := range list {
 		fmt.Fprintf(&b, "%s\n", e)
 		if line, ok := sourceLine(sources[e.Pos.Filename], e.Pos.Line); ok {
-			fmt.Fprintf(&b, "    %s\n    %s^\n", line, caretPad(line, e.Pos.Column))
+			line, col := clipLine(line, e.Pos.Column)
+			fmt.Fprintf(&b, "    %s\n    %s^\n", line, caretPad(line, col))
 		}
 	}
 	return b.String()
+}
+
+// clipLine shortens a long source line to about 100 characters around
+// column col, and replaces control characters, so that binary or
+// minified input does not flood the terminal. It returns the column
+// in the shortened line.
+func clipLine(line string, col int) (string, int) {
+	runes := []rune(line)
+	for i, r := range runes {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			runes[i] = '?'
+		}
+	}
+	const width = 100
+	if len(runes) <= width {
+		return string(runes), col
+	}
+	start := max(0, col-1-width/2)
+	end := min(len(runes), start+width)
+	clipped := string(runes[start:end])
+	if start > 0 {
+		clipped = "..." + clipped
+		col = col - start + 3
+	}
+	if end < len(runes) {
+		clipped += "..."
+	}
+	return clipped, col
 }
 
 func sourceLine(src string, n int) (string, bool) {

@@ -25,6 +25,9 @@ const MaxNesting = 100
 // ParseFile parses one .mor file. On failure the error is an ErrorList
 // with one entry whose position is file:line:col.
 func ParseFile(filename, src string) (*File, error) {
+	// A UTF-8 byte order mark is not part of the source; editors on
+	// some systems write one.
+	src = strings.TrimPrefix(src, "\uFEFF")
 	if err := checkNesting(filename, src); err != nil {
 		return nil, ErrorList{err}
 	}

@@ -84,7 +84,7 @@ lineage as JSON Lines.`,
 		"else 2000-01-01T00:00:00Z)")
 	f.StringVar(&o.forTime, "for", "", "after the input, keep running for `DURATION` (such as 30d)")
 	f.BoolVar(&o.untilQuiet, "until-quiet", false, "after the input, run until nothing is pending")
-	f.StringVar(&o.quietLimit, "quiet-limit", "10y", "with --until-quiet on the virtual clock, give up "+
+	f.StringVar(&o.quietLimit, "quiet-limit", "1y", "with --until-quiet on the virtual clock, give up "+
 		"after this much virtual `DURATION`")
 	f.IntVar(&o.workers, "workers", 1, "number of worker goroutines that run steps")
 	f.BoolVar(&o.skipBad, "skip-bad", false, "report bad input records and go on; print the count at the end")
