@@ -73,7 +73,7 @@ func (f fakeLineage) Changes(field string, since time.Time) int {
 	return n
 }
 func (f fakeLineage) LastChange(field string) (time.Time, bool) { return f.second, field == "n" }
-func (f fakeLineage) History(field string, n int) []any        { return []any{2, 1}[:min(n, 2)] }
+func (f fakeLineage) History(field string, n int) []any         { return []any{2, 1}[:min(n, 2)] }
 func (f fakeLineage) Rejections(since time.Time) int            { return 1 }
 func (f fakeLineage) Born() time.Time                           { return f.born }
 
