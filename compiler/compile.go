@@ -287,7 +287,7 @@ func suggest(name string, candidates []string) string {
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
 	for _, cand := range sorted {
-		if d := levenshtein(strings.ToLower(name), strings.ToLower(cand)); d < bestDist {
+		if d := grammar.EditDistance(strings.ToLower(name), strings.ToLower(cand)); d < bestDist {
 			best, bestDist = cand, d
 		}
 	}
@@ -297,22 +297,3 @@ func suggest(name string, candidates []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}

@@ -353,14 +353,16 @@ func isKeyword(word string, keywords []string) bool {
 func closest(word string, keywords []string) string {
 	best, bestDist := "", 3
 	for _, k := range keywords {
-		if d := editDistance(word, k); d < bestDist {
+		if d := EditDistance(word, k); d < bestDist {
 			best, bestDist = k, d
 		}
 	}
 	return best
 }
 
-func editDistance(a, b string) int {
+// EditDistance returns the Levenshtein distance between a and b, in
+// bytes; the compiler uses it for "did you mean" suggestions too.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j

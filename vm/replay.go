@@ -229,6 +229,10 @@ func fromJSONMap(v any, elem func(string) *compiler.Type) (any, error) {
 	return out, nil
 }
 
+// PlainJSON turns json.Number values, also inside lists and maps, into
+// int when whole and float64 otherwise.
+func PlainJSON(v any) any { return plainJSON(v) }
+
 // plainJSON turns json.Number values into int when whole, else float64.
 func plainJSON(v any) any {
 	switch x := v.(type) {

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/mor-lang/mor/compiler"
 	"github.com/mor-lang/mor/input"
+	"github.com/mor-lang/mor/vm"
 )
 
 // feed delivers every input record as a message. A record's timestamp
@@ -219,7 +219,7 @@ func convertValue(v input.Value, t *compiler.Type) (any, error) {
 		}
 		return d, nil
 	}
-	out, err := compiler.Convert(plainJSON(v.Raw), t)
+	out, err := compiler.Convert(vm.PlainJSON(v.Raw), t)
 	if err != nil {
 		return nil, valueError(v, err.Error())
 	}
@@ -230,27 +230,3 @@ func valueError(v input.Value, msg string) error {
 	return &input.Error{File: v.File, Line: v.Line, Col: v.Col, Value: v.String(), Msg: msg}
 }
 
-// plainJSON turns json.Number values into int or float64.
-func plainJSON(raw any) any {
-	switch x := raw.(type) {
-	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return int(n)
-		}
-		f, _ := x.Float64()
-		return f
-	case []any:
-		out := make([]any, len(x))
-		for i, item := range x {
-			out[i] = plainJSON(item)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, item := range x {
-			out[k] = plainJSON(item)
-		}
-		return out
-	}
-	return raw
-}
