@@ -38,8 +38,6 @@ func ParseFile(filename, src string) (*File, error) {
 	return nil, ErrorList{convertError(filename, src, err)}
 }
 
-// checkNesting also reports a missing condition after "when" or "if",
-// which the parser would otherwise report far away, at the next item.
 // clauseHint reports a clause whose next word is not what it needs: a
 // rule without "when", or a cycle, timer or wake without a duration.
 // The parser would report these at the next item instead.
@@ -78,6 +76,10 @@ func lineOf(src string, offset int) string {
 	return src[start:offset]
 }
 
+// checkNesting reports nesting deeper than MaxNesting. It also reports
+// an unterminated comment, a missing condition after "when" or "if",
+// and the clause mistakes clauseHint finds, which the parser would
+// otherwise report far away, at the next item.
 func checkNesting(filename, src string) *Error {
 	if i := strings.LastIndex(src, "/*"); i >= 0 && !strings.Contains(src[i:], "*/") &&
 		!strings.Contains(lineOf(src, i), "//") {
