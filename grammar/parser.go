@@ -82,7 +82,7 @@ func lineOf(src string, offset int) string {
 // otherwise report far away, at the next item.
 func checkNesting(filename, src string) *Error {
 	if i := strings.LastIndex(src, "/*"); i >= 0 && !strings.Contains(src[i:], "*/") &&
-		!strings.Contains(lineOf(src, i), "//") {
+		!strings.Contains(lineOf(src, i), "//") && strings.Count(lineOf(src, i), `"`)%2 == 0 {
 		pos := Position{Filename: filename, Offset: i, Line: strings.Count(src[:i], "\n") + 1}
 		pos.Column = utf8.RuneCountInString(src[strings.LastIndex(src[:i], "\n")+1:i]) + 1
 		return &Error{Pos: pos, Msg: "unterminated comment: /* has no closing */"}
