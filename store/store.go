@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"time"
@@ -199,7 +200,11 @@ func checkSize(db *bolt.DB, path string) error {
 // can cause, into an error naming the file.
 func (s *Store) guard(err *error) {
 	if r := recover(); r != nil {
-		*err = corrupt(s.path, fmt.Errorf("%v", r))
+		detail := fmt.Errorf("%v", r)
+		if _, ok := r.(runtime.Error); ok {
+			detail = errors.New("a page points outside the file")
+		}
+		*err = corrupt(s.path, detail)
 	}
 }
 
@@ -213,6 +218,18 @@ func corrupt(path string, err error) error {
 func (s *Store) init() error {
 	if s.opts.ReadOnly {
 		return s.db.View(s.readMeta)
+	}
+	// An existing file is only read here, so that a command that fails
+	// later leaves it byte for byte as it was.
+	existing := false
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		existing = tx.Bucket(bucketMeta) != nil
+		if existing {
+			return s.readMeta(tx)
+		}
+		return nil
+	}); err != nil || existing {
+		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketMeta, bucketObjects, bucketLineage, bucketIndex,
@@ -412,7 +429,7 @@ func (s *Store) LoadFor(machine *vm.VM) (img vm.Image, err error) {
 			if machine != nil {
 				recent, err := loadRecent(tx, machine, &im, img.Now)
 				if err != nil {
-					return fmt.Errorf("%s: lineage of %s: %v", s.path, k, err)
+					return corrupt(s.path, fmt.Errorf("the lineage of %s cannot be read: %v", k, err))
 				}
 				im.Recent = recent
 			}

@@ -97,5 +97,11 @@ func loadStoredProgram(s *store.Store) (*compiler.Program, error) {
 	for name, text := range meta.Program {
 		sources = append(sources, compiler.Source{Name: name, Text: text})
 	}
-	return compiler.CompileSources(sources...)
+	prog, err := compiler.CompileSources(sources...)
+	if err != nil {
+		return nil, fmt.Errorf("the copy of the program stored in %s does not compile, so the file "+
+			"may be damaged; run mor run --data again with the .mor files to store them anew: %v",
+			s.Path(), err)
+	}
+	return prog, nil
 }

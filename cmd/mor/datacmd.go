@@ -306,6 +306,12 @@ func checkInquiry(s *store.Store, addr string) error {
 			return fmt.Errorf("%s is in mode %s, not inquiry, so it has no question to answer; "+
 				"use mor send to send it a message", addr, im.Mode)
 		}
+		for _, m := range im.Inbox {
+			if m.Name == "answer" {
+				return fmt.Errorf("%s already has an answer queued; the next mor run --data "+
+					"delivers it", addr)
+			}
+		}
 		return nil
 	}
 	return fmt.Errorf("%s not found in %s; mor inquiries lists the objects with open questions",
@@ -326,7 +332,10 @@ func parsePairs(h *compiler.Handler, pairs []string) (map[string]any, error) {
 				paramNames(h))
 		}
 		raw := any(text)
-		if p.Type.Kind != compiler.String && p.Type.Kind != compiler.Enum {
+		switch p.Type.Kind {
+		case compiler.String, compiler.Enum, compiler.Time, compiler.Duration:
+			// Text as written: times and durations are parsed from it.
+		default:
 			dec := json.NewDecoder(bytes.NewReader([]byte(text)))
 			dec.UseNumber()
 			var v any

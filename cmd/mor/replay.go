@@ -138,11 +138,14 @@ func replayData(dir string, stdout, stderr io.Writer) error {
 		return nil
 	})
 	if err != nil {
+		if strings.Contains(err.Error(), s.Path()) {
+			return err
+		}
 		return fmt.Errorf("%s: %w", s.Path(), err)
 	}
 	rebuilt, err := vm.ReplayFrom(prog, base, entries)
 	if err != nil {
-		return fmt.Errorf("%s: %w", s.Path(), err)
+		return fmt.Errorf("replaying %s: %w", s.Path(), err)
 	}
 	img, err := s.Load()
 	if err != nil {

@@ -110,7 +110,13 @@ func runProgram(files []string, o *runOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer r.close()
-	return r.run()
+	if err := r.run(); err != nil {
+		return err
+	}
+	if r.exitCode != 0 {
+		return &exitError{code: r.exitCode}
+	}
+	return nil
 }
 
 // validate checks the flags before anything runs, so that a mistake
@@ -193,6 +199,7 @@ type runner struct {
 	// keeps what it did.
 	stop        chan os.Signal
 	interrupted bool
+	exitCode    int
 	// first is the first record, read ahead to find the start time.
 	first    *input.Record
 	firstErr error
@@ -462,6 +469,11 @@ func (r *runner) finish() error {
 	if err := r.checkpoint(true); err != nil {
 		return err
 	}
+	defer func() {
+		if r.interrupted {
+			r.exitCode = 130 // the shell's status for a run ended by Ctrl-C
+		}
+	}()
 	if r.sink != nil {
 		if err := r.sink.Flush(); err != nil {
 			return err
