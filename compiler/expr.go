@@ -116,6 +116,9 @@ func (c *compiler) compileExpr(e *grammar.Expr, sc *scope, want *Type, asBool bo
 		return nil
 	}
 	out := &Expr{Source: e.Source, Pos: e.Pos, Program: program}
+	if sc.object != nil {
+		recordReads(sc.object, program.Node())
+	}
 	out.Type = typeOf(program.Node().Type())
 	if want != nil && !asBool {
 		c.checkAssignable(e, out, want)
@@ -287,6 +290,18 @@ func (c *compiler) foldConstant(out *Expr, sc *scope) {
 		return // reported when the step runs
 	}
 	out.Const, out.HasConst = v, true
+}
+
+// recordReads adds the names an expression reads to obj.Reads.
+func recordReads(obj *Object, node ast.Node) {
+	if obj.Reads == nil {
+		obj.Reads = map[string]bool{}
+	}
+	ast.Walk(&node, visitorFunc(func(n *ast.Node) {
+		if id, ok := (*n).(*ast.IdentifierNode); ok {
+			obj.Reads[id.Value] = true
+		}
+	}))
 }
 
 func isConstant(node ast.Node) bool {

@@ -38,6 +38,9 @@ type Object struct {
 	// EnumValues maps every enum value name visible in expressions to
 	// its string value.
 	EnumValues map[string]string
+	// Reads holds every name some expression of the object reads, so
+	// the VM binds only those before evaluating.
+	Reads map[string]bool
 	Pos        grammar.Position
 }
 

@@ -91,6 +91,9 @@ type VM struct {
 	// time as an interface value, shared by all steps of the round.
 	now      time.Time
 	nowBoxed any
+	// plans holds each object type's binding plan; it is built in New
+	// and only read afterwards.
+	plans map[*compiler.Object]*bindingPlan
 	// restoring is the image Restore is upgrading, for the mode that
 	// defaults and migrations read.
 	restoring *ObjectImage
@@ -131,7 +134,11 @@ func New(prog *compiler.Program, opts Options) (*VM, error) {
 	if clock == nil {
 		clock = NewVirtualClock(opts.Start)
 	}
-	v := &VM{prog: prog, opts: opts, clock: clock, db: db, objects: map[string]*instance{}}
+	v := &VM{prog: prog, opts: opts, clock: clock, db: db, objects: map[string]*instance{},
+		plans: map[*compiler.Object]*bindingPlan{}}
+	for _, obj := range prog.Objects {
+		v.plans[obj] = newBindingPlan(obj)
+	}
 	v.now = clock.Now()
 	if opts.Checkpoints {
 		v.sched.changed = map[string]bool{}

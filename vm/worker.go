@@ -58,6 +58,30 @@ func (w *worker) envFor(obj *compiler.Object) map[string]any {
 	return env
 }
 
+// bindingPlan lists what an object type's expressions read: the field
+// slots and which of now, mode, self and id. Binding only those keeps a
+// quiet cycle short.
+type bindingPlan struct {
+	slots               []int
+	now, mode, self, id bool
+}
+
+func newBindingPlan(obj *compiler.Object) *bindingPlan {
+	p := &bindingPlan{now: obj.Reads[compiler.NowName], mode: obj.Reads[compiler.ModeName],
+		self: obj.Reads[compiler.SelfName], id: obj.Reads[compiler.IDName]}
+	for i, f := range obj.Fields {
+		if obj.Reads[f.Name] {
+			p.slots = append(p.slots, i)
+		}
+	}
+	return p
+}
+
+// bindings returns the binding plan of an object type.
+func (v *VM) bindings(obj *compiler.Object) *bindingPlan {
+	return v.plans[obj]
+}
+
 func (w *worker) boxMode(mode string) any {
 	boxed, ok := w.modes[mode]
 	if !ok {
@@ -128,14 +152,23 @@ func (w *worker) bindEnv(s *step) {
 func (w *worker) bindMemory(inst *instance, fields []any, mode string, now time.Time) {
 	env := w.envFor(inst.typ)
 	w.env = env
-	for i, f := range inst.typ.Fields {
-		env[f.Name] = fields[i]
+	plan := w.vm.bindings(inst.typ)
+	for _, slot := range plan.slots {
+		env[inst.typ.Fields[slot].Name] = fields[slot]
 	}
 	w.current, w.currentType = fields, inst.typ
-	env[compiler.NowName] = w.vm.nowBoxed
-	env[compiler.ModeName] = w.boxMode(mode)
-	env[compiler.SelfName] = inst.addrBoxed
-	env[compiler.IDName] = inst.idBoxed
+	if plan.now {
+		env[compiler.NowName] = w.vm.nowBoxed
+	}
+	if plan.mode {
+		env[compiler.ModeName] = w.boxMode(mode)
+	}
+	if plan.self {
+		env[compiler.SelfName] = inst.addrBoxed
+	}
+	if plan.id {
+		env[compiler.IDName] = inst.idBoxed
+	}
 	w.ctx.Now = now
 	w.lineage = recentLineage{}
 	if inst.rec != nil {
