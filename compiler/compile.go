@@ -296,4 +296,3 @@ func suggest(name string, candidates []string) string {
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
-

@@ -41,7 +41,7 @@ type Object struct {
 	// Reads holds every name some expression of the object reads, so
 	// the VM binds only those before evaluating.
 	Reads map[string]bool
-	Pos        grammar.Position
+	Pos   grammar.Position
 }
 
 // Field is a typed memory field (or a record field) with its governance.

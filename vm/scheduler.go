@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -277,9 +278,8 @@ func (v *VM) runInstant(now time.Time) error {
 		}
 		if round >= v.opts.MaxRoundsPerInstant {
 			return fmt.Errorf("more than %d rounds of steps at %s: objects keep sending each other "+
-				"messages at the same instant (now %s and %d more); delay a reply with after D",
-				v.opts.MaxRoundsPerInstant, now.UTC().Format(time.RFC3339), v.sched.ready[0].addr,
-				len(v.sched.ready)-1)
+				"messages at the same instant (waiting: %s); delay a reply with after D",
+				v.opts.MaxRoundsPerInstant, now.UTC().Format(time.RFC3339), readyNames(v.sched.ready))
 		}
 		batch := v.sched.ready
 		v.sched.ready = nil
@@ -290,6 +290,18 @@ func (v *VM) runInstant(now time.Time) error {
 			return err
 		}
 	}
+}
+
+// readyNames lists up to three waiting objects for an error message.
+func readyNames(ready []*instance) string {
+	names := make([]string, 0, 3)
+	for _, inst := range ready {
+		if len(names) == 3 {
+			return strings.Join(names, ", ") + fmt.Sprintf(" and %d more", len(ready)-3)
+		}
+		names = append(names, inst.addr)
+	}
+	return strings.Join(names, ", ")
 }
 
 // runRound runs the steps of each object in batch, spread over workers.

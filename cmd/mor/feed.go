@@ -229,4 +229,3 @@ func convertValue(v input.Value, t *compiler.Type) (any, error) {
 func valueError(v input.Value, msg string) error {
 	return &input.Error{File: v.File, Line: v.Line, Col: v.Col, Value: v.String(), Msg: msg}
 }
-
