@@ -84,6 +84,9 @@ type Meta struct {
 type InputPosition struct {
 	Path    string
 	Records int
+	// Mapping records how rows became messages (--to, --msg and the
+	// rest), so that a resume with another mapping is noticed.
+	Mapping string `json:",omitempty"`
 }
 
 func init() {

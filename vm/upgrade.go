@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -24,10 +25,12 @@ type upgradeNote struct {
 func (v *VM) upgradeFields(obj *compiler.Object, im *ObjectImage) ([]any, *upgradeNote, error) {
 	fields := make([]any, len(obj.Fields))
 	var changes []Entry
+	var problems []string
 	for i, f := range obj.Fields {
 		val, change, err := v.upgradeField(obj, f, im)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", im.Addr, err)
+			problems = append(problems, err.Error())
+			continue
 		}
 		fields[i] = val
 		if change != nil {
@@ -35,7 +38,10 @@ func (v *VM) upgradeFields(obj *compiler.Object, im *ObjectImage) ([]any, *upgra
 		}
 	}
 	if err := checkRemoved(obj, im); err != nil {
-		return nil, nil, err
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		return nil, nil, fmt.Errorf("%s: %s", im.Addr, strings.Join(problems, "; "))
 	}
 	for name := range im.Fields {
 		if _, kept := obj.FieldIndex[name]; kept {
@@ -153,12 +159,16 @@ func checkRemoved(obj *compiler.Object, im *ObjectImage) error {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	var problems []string
 	for _, name := range names {
 		if _, ok := obj.FieldIndex[name]; !ok && !consumed[name] {
-			return fmt.Errorf("%s: stored field %s (%s) is not in %s any more; declare "+
-				"\"migrate %s\" to drop it, or \"migrate NEW from %s\" to move it", im.Addr, name,
-				im.FieldTypes[name], obj.Name, name, name)
+			problems = append(problems, fmt.Sprintf("stored field %s (%s) is not in %s any more; "+
+				"declare \"migrate %s\" to drop it, or \"migrate NEW from %s\" to move it", name,
+				im.FieldTypes[name], obj.Name, name, name))
 		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
 }

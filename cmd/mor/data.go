@@ -55,6 +55,10 @@ func (r *runner) resume() error {
 	// file is new input, read from its start.
 	skip := 0
 	if in := r.store.Meta().Input; in.Path != "" && samePath(in.Path, r.o.input) {
+		if in.Mapping != r.mappingText() {
+			return fmt.Errorf("data directory %s read %s with %s; resume it with the same flags, or "+
+				"use another --data directory", r.o.data, r.o.input, in.Mapping)
+		}
 		skip = in.Records
 	}
 	for r.reader != nil && r.position < skip {
@@ -67,6 +71,15 @@ func (r *runner) resume() error {
 	return nil
 }
 
+// mappingText describes how input rows become messages.
+func (r *runner) mappingText() string {
+	if r.o.to == "" && r.o.msg == "" && r.o.timeColumn == "" && len(r.o.args) == 0 {
+		return "no mapping flags"
+	}
+	return fmt.Sprintf("--to %q --msg %q --time-column %q --arg %q", r.o.to, r.o.msg,
+		r.o.timeColumn, r.o.args)
+}
+
 // checkpoint offers the store a commit point.
 func (r *runner) checkpoint(final bool) error {
 	if r.store == nil {
@@ -76,7 +89,7 @@ func (r *runner) checkpoint(final bool) error {
 	if abs, err := filepath.Abs(path); err == nil && path != "" {
 		path = abs
 	}
-	pos := store.InputPosition{Path: path, Records: r.position}
+	pos := store.InputPosition{Path: path, Records: r.position, Mapping: r.mappingText()}
 	if r.o.input == "" {
 		pos = r.store.Meta().Input
 	}
