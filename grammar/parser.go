@@ -53,6 +53,11 @@ func clauseHint(tokens []lexer.Token, i int) *Error {
 		return lexer.Token{}
 	}
 	durationType := morLexer.Symbols()["Duration"]
+	if i > 0 && tokens[i-1].Value == "}" && (next(1).Value == "{" || next(1).Value == "if") &&
+		tok.Value != "else" && EditDistance(tok.Value, "else") <= 2 {
+		return &Error{Pos: tok.Pos, Msg: fmt.Sprintf("unknown keyword %q after an if block "+
+			"(did you mean \"else\"?)", tok.Value)}
+	}
 	switch tok.Value {
 	case "rule":
 		if n := next(2); next(1).Type == identType && n.Value != "when" && n.Value != "priority" {
