@@ -240,8 +240,8 @@ func (c *compiler) compileMigration(obj *Object, md *grammar.MigrateDecl) {
 	if md.Value != nil {
 		f := obj.Fields[obj.FieldIndex[md.Field]]
 		// The stored type of "old" is known only when a data directory
-		// opens, so the expression is checked as if old had the new
-		// field's type; arithmetic and conversions work on either.
+		// opens. So the expression is checked as if old had the new
+		// field's type, and arithmetic and conversions work on either.
 		sc := &scope{object: obj, noFields: true, extra: map[string]any{"old": f.Type.sample()}}
 		m.Value = c.compileExpr(&md.Value.Expr, sc, f.Type, false)
 	}

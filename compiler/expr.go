@@ -31,7 +31,7 @@ const (
 // compile error rather than a slow step.
 const MaxExprNodes = 2000
 
-// scope is what an expression may name.
+// scope is the set of names an expression may use.
 type scope struct {
 	object *Object
 	params []*Field
@@ -83,7 +83,7 @@ func (s *scope) hasField(name string) bool {
 }
 
 // compileExpr compiles e once against the scope. want, when not nil, is
-// the type the result must have; asBool asks for a condition.
+// the type the result must have; asBool requests a condition.
 func (c *compiler) compileExpr(e *grammar.Expr, sc *scope, want *Type, asBool bool) *Expr {
 	src, shifts, err := rewriteDurations(e.Source)
 	if err != nil {

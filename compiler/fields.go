@@ -9,8 +9,8 @@ import (
 
 // compileField resolves a field's type and its constraints that need no
 // expressions. Defaults and where clauses compile later, once every
-// field and enum value of the object is known; for record fields (obj
-// nil) they compile at once.
+// field and enum value of the object is known. Record fields (obj nil)
+// compile them at once.
 func (c *compiler) compileField(fd *grammar.Field, obj *Object, slot int) *Field {
 	t := c.resolveType(fd.Type)
 	if t == nil {

@@ -84,13 +84,13 @@ type Invariant struct {
 	Cond *Expr
 }
 
-// Migration says how a field stored by an earlier program version is
-// carried into this one.
+// Migration describes how a field stored by an earlier program version
+// is carried into this one.
 type Migration struct {
 	Field string
 	From  string // the stored field to read, when renamed
 	Value *Expr  // computes the new value from "old"; nil copies it
-	// Drop says the stored field Field is no longer wanted.
+	// Drop marks the stored field Field as no longer wanted.
 	Drop bool
 	Pos  grammar.Position
 }
@@ -113,7 +113,7 @@ type Mode struct {
 	Pos       grammar.Position
 }
 
-// CatchUp says what to do with cycle ticks missed while the clock jumped
+// CatchUp is the policy for cycle ticks missed while the clock jumped
 // past them or the process was down.
 type CatchUp string
 
@@ -168,7 +168,7 @@ type Timer struct {
 	// cancels it.
 	Mode string
 	// Params are the parameters of the handler that sets the timer; the
-	// body sees the values they had when the timer was set.
+	// body reads the values they had when the timer was set.
 	Params []*Field
 	Pos    grammar.Position
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/mor-lang/mor/grammar"
 )
 
-// bodyContext is where an action block sits: which object, which kind of
-// code (rule, handler, timer or test), which mode and which parameters.
+// bodyContext is the setting of an action block: its object, its kind of
+// code (rule, handler, timer or test), its mode and its parameters.
 type bodyContext struct {
 	object *Object
 	kind   string

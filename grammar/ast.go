@@ -146,7 +146,7 @@ type VersionDecl struct {
 	Number *IntLit `parser:"\"version\" @@"`
 }
 
-// MigrateDecl says how a stored field from an earlier program version
+// MigrateDecl describes how a stored field from an earlier program version
 // becomes part of this one.
 //
 //	MigrateDecl = "migrate" Ident [ "from" Ident ] [ "=" LineExpr ] .

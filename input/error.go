@@ -15,7 +15,7 @@ type Error struct {
 	Col   int    // 1-based byte column within the line
 	Value string // offending text, shortened to about 80 bytes
 	Msg   string // what is wrong
-	Hint  string // what to do about it; empty when there is nothing to add
+	Hint  string // the fix to suggest; empty when there is nothing to add
 }
 
 // Error formats the problem as `file:line:col: msg (value "..."); hint`.

@@ -28,7 +28,7 @@ type Record struct {
 //
 // Next returns io.EOF after the last record. An error about one record or row is
 // returned once, and the next call reads the next record, so a caller that reports
-// each error and calls Next again until io.EOF sees every bad record in a file. An
+// each error and calls Next again until io.EOF gets every bad record in a file. An
 // error after which nothing more can be read (malformed JSON in a JSON array file, a
 // failed read) is also returned once, and every later call returns io.EOF.
 type Reader interface {

@@ -33,7 +33,7 @@ type Lineage interface {
 	Born() time.Time
 }
 
-// Context is what lineage queries read during one step. The VM keeps one
+// Context is the state lineage queries read during one step. The VM keeps one
 // per worker and points it at the object being stepped.
 type Context struct {
 	Now     time.Time

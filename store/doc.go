@@ -14,12 +14,12 @@
 //
 // Commit policy: the caller offers the store a checkpoint between VM
 // runs with MaybeCommit. The store commits when MaxBatch lineage entries
-// are waiting or the oldest has waited MaxDelay, writing the lineage, the
-// images of every object that changed and the input position in one
-// bbolt transaction, which bbolt fsyncs before Commit returns (NoSync is
-// never set). A step is durable, and acknowledged, once the commit that
-// holds it returns; after a crash the run resumes from the last commit
-// and redoes the work after it, which gives the same lineage because the
-// VM is deterministic. Events printed after the last commit may be
-// printed again.
+// are waiting or the oldest has waited MaxDelay. One bbolt transaction
+// then writes the lineage, the images of every object that changed and
+// the input position, and bbolt fsyncs it before Commit returns (NoSync
+// is never set). A step is durable, and acknowledged, once the commit
+// that holds it returns. After a crash the run resumes from the last
+// commit and redoes the work after it, which gives the same lineage
+// because the VM is deterministic. Events printed after the last commit
+// may be printed again.
 package store

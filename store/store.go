@@ -75,7 +75,7 @@ type Meta struct {
 	// keeps all.
 	Retain int
 	// Program holds the source of the .mor files of the last run, by
-	// file name, so that commands such as mor answer can type-check
+	// file name, so that commands such as mor send can type-check
 	// message arguments without the files at hand.
 	Program map[string]string
 }

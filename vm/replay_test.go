@@ -71,7 +71,7 @@ func TestReplayRebuildsMemory(t *testing.T) {
 	kinds := map[string]int{}
 	defer func() {
 		// The generated runs must exercise rejections and mode changes,
-		// or the property says little.
+		// or the property tests little.
 		for _, k := range []string{KindSet, KindMode, KindRejected} {
 			if kinds[k] == 0 {
 				t.Errorf("no %s entries in any generated run", k)

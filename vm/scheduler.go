@@ -42,7 +42,7 @@ type instance struct {
 
 	ready bool // queued for the current round
 
-	out *roundOutput // what the object's steps produced in the current round
+	out *roundOutput // the output of the object's steps in the current round
 }
 
 type message struct {
@@ -84,14 +84,15 @@ type dueEvent struct {
 	timer uint64 // timer id
 }
 
-// roundOutput is what one object's steps in a round produce for others.
+// roundOutput is the output of one object's steps in a round: lineage,
+// events, messages, spawns and timers for the merge after the round.
 type roundOutput struct {
 	entries  []Entry
 	events   []Event
 	sends    []outgoing
 	spawns   []outgoing
 	schedule []*dueEvent
-	// dirty says the object's record changed in this round.
+	// dirty marks that the object's record changed in this round.
 	dirty bool
 }
 

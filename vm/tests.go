@@ -20,9 +20,9 @@ type TestResult struct {
 // Passed reports whether the test had no failures.
 func (r TestResult) Passed() bool { return len(r.Failures) == 0 }
 
-// RunTest runs one test block on a new VM with a virtual clock at start:
-// spawn and send queue work, advance D runs everything due within D,
-// and expect runs everything due now, then checks a condition on one
+// RunTest runs one test block on a new VM with a virtual clock at start.
+// Spawn and send queue work, and advance D runs everything due within D.
+// Expect runs everything due now, then checks a condition on one
 // object's memory.
 func RunTest(prog *compiler.Program, test *compiler.Test, start time.Time) TestResult {
 	result := TestResult{Name: test.Name}

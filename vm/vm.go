@@ -43,7 +43,7 @@ type Options struct {
 	// Checkpoint; a durable store sets it.
 	Checkpoints bool
 	// MaxRoundsPerInstant bounds the rounds of steps at one instant, so
-	// objects that answer each other's messages at once cannot loop
+	// objects that reply to each other's messages at once cannot loop
 	// forever; 0 means DefaultMaxRounds.
 	MaxRoundsPerInstant int
 	// FlipWarning is after how many consecutive cycles of a rule setting

@@ -35,18 +35,23 @@ func imageState(im vm.ObjectImage) vm.ObjectState {
 		Seq: im.Seq, Memory: im.Fields}
 }
 
+// loadImages reads every object image of a data directory.
+func loadImages(data string) (vm.Image, error) {
+	s, err := openReadOnly(data)
+	if err != nil {
+		return vm.Image{}, err
+	}
+	defer s.Close()
+	return s.Load()
+}
+
 func newStateCommand() *cobra.Command {
 	var data string
 	cmd := &cobra.Command{
 		Use:   "state --data DIR [OBJECT...]",
 		Short: "Print the stored memory and mode of objects in a data directory, as JSON Lines",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openReadOnly(data)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			img, err := s.Load()
+			img, err := loadImages(data)
 			if err != nil {
 				return err
 			}
@@ -65,7 +70,7 @@ func newStateCommand() *cobra.Command {
 				return err
 			}
 			for addr := range want {
-				return fmt.Errorf("%s not found in %s", addr, s.Path())
+				return fmt.Errorf("%s not found in data directory %s", addr, data)
 			}
 			return nil
 		},
@@ -184,12 +189,7 @@ func newInquiriesCommand() *cobra.Command {
 		Use:   "inquiries --data DIR",
 		Short: "List the open questions of objects in inquiry",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openReadOnly(data)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			img, err := s.Load()
+			img, err := loadImages(data)
 			if err != nil {
 				return err
 			}
@@ -292,7 +292,7 @@ func queueMessage(data, addr, msg string, pairs []string, w io.Writer) error {
 	return nil
 }
 
-// checkInquiry makes sure an answer goes to an object that asked.
+// checkInquiry rejects an answer for an object that has no open question.
 func checkInquiry(s *store.Store, addr string) error {
 	img, err := s.Load()
 	if err != nil {
